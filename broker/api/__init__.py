@@ -1,0 +1,14 @@
+"""The JSON API under /api/v1: flask-smorest blueprints, token auth, one error format."""
+from broker.extensions import api, csrf
+
+
+def register_api(app):
+    from broker.api.errors import register_error_handlers
+    from broker.api.health import blp as health
+    from broker.api.people.views import blp as people
+    from broker.api.work.views import blp as work
+
+    for blueprint in (health, people, work):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)
+    register_error_handlers(app)

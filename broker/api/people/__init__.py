@@ -1,0 +1,1 @@
+"""API for the caller, users and specialists."""

@@ -1,0 +1,124 @@
+"""Schemas of the people API."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from broker.people.hours import hours_errors
+from broker.timeutil import is_timezone
+
+SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
+
+
+class TimezoneField(fields.String):
+    """An IANA timezone name, checked on load."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if not is_timezone(name):
+            raise ValidationError(f"Unknown timezone {name!r}; use an IANA name like Asia/Manila.")
+        return name
+
+
+class WorkingHoursField(fields.Dict):
+    """{"mon": [["09:00", "17:00"]], ...}; an end before the start crosses midnight."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        hours = super()._deserialize(value, attr, data, **kwargs)
+        errors = hours_errors(hours)
+        if errors:
+            raise ValidationError(errors)
+        return {day: [list(span) for span in spans] for day, spans in hours.items()}
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    role = fields.String(required=True, validate=validate.OneOf(["admin", "manager", "specialist"]))
+    timezone = TimezoneField(required=True)
+    digest_hour = fields.Integer(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class UserCreateSchema(UserSchema):
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class UserWithTokenSchema(UserSchema):
+    api_token = fields.String(dump_only=True)
+
+
+class MePatchSchema(Schema):
+    timezone = TimezoneField()
+    digest_hour = fields.Integer(validate=validate.Range(min=0, max=23))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class SkillSchema(Schema):
+    skill = fields.String(required=True, validate=SLUG)
+    level = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+
+
+class TimeOffSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    reason = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def _order(self, data, **kwargs):
+        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Must be after starts_at.", "ends_at")
+
+
+class SpecialistSchema(Schema):
+    """A specialist profile read flat: the user's fields and the profile's."""
+
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    timezone = TimezoneField(required=True)
+    skills = fields.List(fields.Nested(SkillSchema), load_default=list)
+    working_hours = WorkingHoursField(load_default=dict)
+    capacity = fields.Integer(strict=True, load_default=3, validate=validate.Range(min=0, max=50))
+    active = fields.Boolean(load_default=True)
+    partner = fields.String(allow_none=True, validate=validate.Length(max=120))
+    auto_accept = fields.Boolean(load_default=False)
+    time_off = fields.List(fields.Nested(TimeOffSchema), dump_only=True)
+
+
+class SpecialistCreateSchema(SpecialistSchema):
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class SpecialistWithTokenSchema(SpecialistSchema):
+    api_token = fields.String(dump_only=True)
+
+
+class SpecialistPatchSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    timezone = TimezoneField()
+    skills = fields.List(fields.Nested(SkillSchema))
+    working_hours = WorkingHoursField()
+    capacity = fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
+    active = fields.Boolean()
+    partner = fields.String(allow_none=True, validate=validate.Length(max=120))
+    auto_accept = fields.Boolean()
+
+
+class SpecialistQuerySchema(Schema):
+    skill = fields.String(validate=SLUG)
+    active = fields.Boolean()
+    timezone = TimezoneField()
+
+
+def specialist_view(user, token: str | None = None) -> dict:
+    """The flat dict that SpecialistSchema dumps: user fields beside profile fields."""
+    p = user.profile
+    view = {
+        "id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone,
+        "skills": [{"skill": s.skill, "level": s.level} for s in p.skills],
+        "working_hours": p.working_hours, "capacity": p.capacity, "active": p.active,
+        "partner": p.partner, "auto_accept": p.auto_accept, "time_off": p.time_off,
+    }
+    if token:
+        view["api_token"] = token
+    return view

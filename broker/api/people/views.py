@@ -1,0 +1,91 @@
+"""/me, /users and /specialists."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from broker.api.auth import authenticated
+from broker.api.people import schemas as s
+from broker.errors import NotAllowed
+from broker.extensions import db
+from broker.people import services
+from broker.people.models import SpecialistProfile, SpecialistSkill, User
+
+blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @authenticated()
+    @blp.response(200, s.UserSchema)
+    def get(self):
+        return g.user
+
+    @authenticated()
+    @blp.arguments(s.MePatchSchema)
+    @blp.response(200, s.UserSchema)
+    def patch(self, changes):
+        return services.update_me(g.user, changes)
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @authenticated("admin")
+    @blp.arguments(s.UserCreateSchema)
+    @blp.response(201, s.UserWithTokenSchema)
+    def post(self, data):
+        user, token = services.create_user(**data)
+        return {**s.UserSchema().dump(user), "api_token": token}
+
+
+@blp.route("/specialists")
+class Specialists(MethodView):
+    @authenticated("admin", "manager")
+    @blp.arguments(s.SpecialistQuerySchema, location="query")
+    @blp.response(200, s.SpecialistSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        stmt = select(User).join(SpecialistProfile).order_by(User.id)
+        if "skill" in query:
+            stmt = stmt.where(User.id.in_(select(SpecialistSkill.specialist_id)
+                                          .where(SpecialistSkill.skill == query["skill"])))
+        if "active" in query:
+            stmt = stmt.where(SpecialistProfile.active.is_(query["active"]))
+        if "timezone" in query:
+            stmt = stmt.where(User.timezone == query["timezone"])
+        page = db.paginate(stmt, page=pagination_parameters.page,
+                           per_page=pagination_parameters.page_size, error_out=False)
+        pagination_parameters.item_count = page.total
+        return [s.specialist_view(u) for u in page.items]
+
+    @authenticated("admin")
+    @blp.arguments(s.SpecialistCreateSchema)
+    @blp.response(201, s.SpecialistWithTokenSchema)
+    def post(self, data):
+        user, token = services.create_specialist(data)
+        return s.specialist_view(user, token)
+
+
+@blp.route("/specialists/<int:user_id>")
+class Specialist(MethodView):
+    @authenticated()
+    @blp.response(200, s.SpecialistSchema)
+    def get(self, user_id):
+        if g.user.role == "specialist" and g.user.id != user_id:
+            raise NotAllowed("Specialists can only read their own profile.")
+        return s.specialist_view(services.specialist(user_id))
+
+    @authenticated("admin", "specialist")
+    @blp.arguments(s.SpecialistPatchSchema)
+    @blp.response(200, s.SpecialistSchema)
+    def patch(self, data, user_id):
+        return s.specialist_view(services.update_specialist(g.user, user_id, data))
+
+
+@blp.route("/specialists/<int:user_id>/time-off")
+class TimeOff(MethodView):
+    @authenticated("admin", "specialist")
+    @blp.arguments(s.TimeOffSchema)
+    @blp.response(201, s.TimeOffSchema)
+    def post(self, data, user_id):
+        return services.add_time_off(g.user, user_id, **data)

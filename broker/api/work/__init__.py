@@ -1,0 +1,1 @@
+"""API for work types, briefs and tasks."""

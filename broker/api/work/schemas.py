@@ -1,0 +1,142 @@
+"""Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too)."""
+from marshmallow import Schema, fields, validate
+
+from broker.api.people.schemas import SLUG
+from tasks.lifecycle import STATES
+from tasks.models import OBJECTIVES, PRIORITIES
+
+TITLE = validate.Length(min=1, max=200)
+
+
+class RequiredSkillSchema(Schema):
+    skill = fields.String(required=True, validate=SLUG)
+    min_level = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+
+
+class WorkTypeSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    description = fields.String()
+    default_skills = fields.List(fields.Nested(RequiredSkillSchema))
+
+
+class TaskCreateSchema(Schema):
+    title = fields.String(required=True, validate=TITLE)
+    work_type = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=None,
+                         metadata={"description": "Defaults to the work type's skills."})
+    priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
+    estimate_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1000))
+    due_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    needs_manager_overlap = fields.Boolean(load_default=False)
+
+
+class EventSchema(Schema):
+    type = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    at = fields.AwareDateTime()
+    details = fields.Dict()
+
+
+class PersonRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    timezone = fields.String()
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    brief_id = fields.Integer()
+    title = fields.String()
+    work_type = fields.String()
+    skills = fields.List(fields.Nested(RequiredSkillSchema))
+    priority = fields.String()
+    estimate_hours = fields.Float()
+    due_at = fields.AwareDateTime(allow_none=True)
+    needs_manager_overlap = fields.Boolean()
+    state = fields.String()
+    assignee_id = fields.Integer(allow_none=True)
+    assignee = fields.Nested(PersonRefSchema, allow_none=True)
+    offer_expires_at = fields.AwareDateTime(allow_none=True)
+    deliverable_url = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    first_submitted_at = fields.AwareDateTime(allow_none=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    sla = fields.Method("_sla")
+    routing = fields.Method("_routing")
+    events = fields.List(fields.Nested(EventSchema))
+
+    def _sla(self, task):
+        """SLA targets arrive with the SLA module; until a policy applies they are null."""
+        return {"ack": None, "turnaround": None}
+
+    def _routing(self, task):
+        offers = [e for e in task.events if e.type == "offered"]
+        return {"explanation": offers[-1].details.get("explanation") if offers else None}
+
+
+class TaskSummarySchema(TaskSchema):
+    class Meta:
+        exclude = ("events",)
+
+
+class BriefCreateSchema(Schema):
+    title = fields.String(required=True, validate=TITLE)
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    objective = fields.String(required=True, validate=validate.OneOf(OBJECTIVES))
+    success_metric = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    campaign = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    tasks = fields.List(fields.Nested(TaskCreateSchema), required=True,
+                        validate=validate.Length(min=1, max=50, error="Add between 1 and 50 tasks."))
+
+
+class BriefSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    objective = fields.String()
+    success_metric = fields.String()
+    campaign = fields.String(allow_none=True)
+    owner_id = fields.Integer()
+    owner = fields.Nested(PersonRefSchema)
+    status = fields.String()
+    created_at = fields.AwareDateTime()
+    tasks = fields.List(fields.Nested(TaskSummarySchema))
+
+
+class TaskQuerySchema(Schema):
+    state = fields.String(validate=validate.OneOf(STATES))
+    work_type = fields.String(validate=SLUG)
+    assignee_id = fields.Integer()
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    brief_id = fields.Integer()
+
+
+class BriefQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(["open", "done", "cancelled"]))
+
+
+class ReasonSchema(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class RequiredReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class NoteSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class SubmitSchema(NoteSchema):
+    deliverable_url = fields.Url(required=True, schemes={"http", "https"},
+                                 validate=validate.Length(max=2000))
+
+
+class TaskPatchSchema(Schema):
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    due_at = fields.AwareDateTime(allow_none=True)
+    estimate_hours = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1000))

@@ -1,0 +1,142 @@
+"""/work-types, /briefs and /tasks: thin views over tasks.services."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import exists, select
+
+from broker.api.auth import authenticated
+from broker.api.work import schemas as s
+from broker.extensions import db
+from broker.timeutil import utcnow
+from tasks import lifecycle, services
+from tasks.models import Brief, Task, WorkType
+
+blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types, briefs and tasks")
+
+
+def _page(stmt, pagination):
+    page = db.paginate(stmt, page=pagination.page, per_page=pagination.page_size, error_out=False)
+    pagination.item_count = page.total
+    return page.items
+
+
+@blp.route("/work-types")
+@authenticated()
+@blp.response(200, s.WorkTypeSchema(many=True))
+def work_types():
+    return db.session.scalars(select(WorkType).order_by(WorkType.slug)).all()
+
+
+@blp.route("/briefs")
+class Briefs(MethodView):
+    @authenticated("manager", "admin")
+    @blp.arguments(s.BriefQuerySchema, location="query")
+    @blp.response(200, s.BriefSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        stmt = services.visible_briefs(g.user)
+        if "status" in query:
+            any_open = exists().where(Task.brief_id == Brief.id, Task.state.in_(lifecycle.OPEN))
+            any_done = exists().where(Task.brief_id == Brief.id, Task.state == lifecycle.APPROVED)
+            stmt = stmt.where({"open": any_open, "done": ~any_open & any_done,
+                               "cancelled": ~any_open & ~any_done}[query["status"]])
+        return _page(stmt, pagination_parameters)
+
+    @authenticated("manager")
+    @blp.arguments(s.BriefCreateSchema)
+    @blp.response(201, s.BriefSchema)
+    def post(self, data):
+        return services.create_brief(g.user, data, utcnow())
+
+
+@blp.route("/briefs/<int:brief_id>")
+@authenticated("manager", "admin")
+@blp.response(200, s.BriefSchema)
+def brief(brief_id):
+    return services.brief_for(g.user, brief_id)
+
+
+@blp.route("/tasks")
+@authenticated()
+@blp.arguments(s.TaskQuerySchema, location="query")
+@blp.response(200, s.TaskSummarySchema(many=True))
+@blp.paginate()
+def task_list(query, pagination_parameters):
+    stmt = services.visible_tasks(g.user).order_by(Task.id.desc())
+    for key, value in query.items():
+        stmt = stmt.where(getattr(Task, key) == value)
+    return _page(stmt, pagination_parameters)
+
+
+@blp.route("/tasks/available")
+@authenticated("specialist")
+@blp.response(200, s.TaskSummarySchema(many=True))
+def available():
+    return services.available_tasks(g.user, utcnow())
+
+
+@blp.route("/tasks/<int:task_id>")
+class TaskItem(MethodView):
+    @authenticated()
+    @blp.response(200, s.TaskSchema)
+    def get(self, task_id):
+        return services.task_for(g.user, task_id)
+
+    @authenticated("manager", "admin")
+    @blp.arguments(s.TaskPatchSchema)
+    @blp.response(200, s.TaskSchema)
+    def patch(self, changes, task_id):
+        return services.update_task(task_id, g.user, changes, utcnow())
+
+
+@blp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@authenticated("specialist")
+@blp.response(200, s.TaskSchema)
+def claim(task_id):
+    return services.claim(task_id, g.user, utcnow())
+
+
+@blp.route("/tasks/<int:task_id>/accept", methods=["POST"])
+@authenticated("specialist")
+@blp.response(200, s.TaskSchema)
+def accept(task_id):
+    return services.accept(task_id, g.user, utcnow())
+
+
+@blp.route("/tasks/<int:task_id>/decline", methods=["POST"])
+@authenticated("specialist")
+@blp.arguments(s.ReasonSchema)
+@blp.response(200, s.TaskSchema)
+def decline(data, task_id):
+    return services.decline(task_id, g.user, utcnow(), data["reason"])
+
+
+def _assignee_route(action: str, schema):
+    @authenticated("specialist")
+    @blp.arguments(schema)
+    @blp.response(200, s.TaskSchema)
+    def view(data, task_id):
+        return services.assignee_action(task_id, action, g.user, utcnow(), data)
+
+    view.__name__ = action
+    blp.route(f"/tasks/<int:task_id>/{action}", methods=["POST"])(view)
+
+
+def _owner_route(action: str, path: str, schema):
+    @authenticated("manager", "admin")
+    @blp.arguments(schema)
+    @blp.response(200, s.TaskSchema)
+    def view(data, task_id):
+        return services.owner_action(task_id, action, g.user, utcnow(), data)
+
+    view.__name__ = action
+    blp.route(f"/tasks/<int:task_id>/{path}", methods=["POST"])(view)
+
+
+_assignee_route("block", s.RequiredReasonSchema)
+_assignee_route("unblock", s.ReasonSchema)
+_assignee_route("submit", s.SubmitSchema)
+_assignee_route("resume", s.NoteSchema)
+_owner_route("approve", "approve", s.NoteSchema)
+_owner_route("request_changes", "request-changes", s.NoteSchema)
+_owner_route("cancel", "cancel", s.ReasonSchema)

@@ -1,0 +1,51 @@
+"""The application factory: a list of register_* steps."""
+import logging
+
+from flask import Flask
+
+from broker import settings
+from broker.extensions import api, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, or from `config` in tests."""
+    app = Flask(__name__, instance_path=str(settings.INSTANCE),
+                template_folder="web/templates", static_folder="web/static")
+    app.config.update(settings.DEFAULTS)
+    app.config.update(config if config is not None else settings.from_environment())
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def register_extensions(app: Flask):
+    settings.INSTANCE.mkdir(exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    api.init_app(app)
+    from broker.db_events import register_sqlite_pragmas
+    with app.app_context():
+        register_sqlite_pragmas(db.engine)
+
+
+def register_models():
+    """Import every model module so metadata (and Alembic) sees all tables."""
+    import broker.people.models  # noqa: F401
+    import tasks.models  # noqa: F401
+
+
+def register_blueprints(app: Flask):
+    from broker.api import register_api
+    from broker.web import register_web
+    register_api(app)
+    register_web(app)
+
+
+def register_cli(app: Flask):
+    from broker.cli import register_commands
+    register_commands(app)

@@ -1,0 +1,32 @@
+"""broker run (development server with the scheduler inside) and broker scheduler (alone)."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from broker import scheduler as scheduling
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@with_appcontext
+def run(host, port):
+    """Serve the app for development, with the elected scheduler unless BROKER_SCHEDULER=off."""
+    app = current_app._get_current_object()
+    if app.config.get("BROKER_SCHEDULER", "on") != "off":
+        scheduling.start(app)
+        click.echo("scheduler: started (runs jobs while it holds the election lock)")
+    else:
+        click.echo("scheduler: off (BROKER_SCHEDULER=off)")
+    app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run the scheduler alone, in the foreground, until interrupted."""
+    click.echo("scheduler: starting in the foreground; Ctrl-C stops it")
+    try:
+        scheduling.start(current_app._get_current_object(), blocking=True)
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("scheduler: stopped")

@@ -1,0 +1,1 @@
+"""People directory: users, API tokens, specialist profiles, skills, hours and time off."""

@@ -1,0 +1,116 @@
+"""People directory models."""
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from broker.extensions import db
+from broker.timeutil import UTCDateTime, utcnow
+
+ROLES = ("admin", "manager", "specialist")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest_hour: Mapped[int] = mapped_column(Integer, default=9)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)
+
+    __table_args__ = (
+        CheckConstraint("role in ('admin', 'manager', 'specialist')", name="role"),
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(db.Model):
+    """A bearer token, stored as its SHA-256 digest; `prefix` identifies it without revealing it."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class SpecialistProfile(db.Model):
+    """Offshore specialist: capacity, weekly hours in local time (may cross midnight), flags."""
+
+    __tablename__ = "specialist_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=3)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    partner: Mapped[str | None] = mapped_column(String(120))
+    auto_accept: Mapped[bool] = mapped_column(Boolean, default=False)
+    working_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="profile")
+    skills: Mapped[list["SpecialistSkill"]] = relationship(
+        cascade="all, delete-orphan", order_by="SpecialistSkill.skill"
+    )
+    time_off: Mapped[list["TimeOff"]] = relationship(
+        cascade="all, delete-orphan", order_by="TimeOff.starts_at"
+    )
+
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+
+
+class SpecialistSkill(db.Model):
+    __tablename__ = "specialist_skills"
+
+    specialist_id: Mapped[int] = mapped_column(
+        ForeignKey("specialist_profiles.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    skill: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("level between 1 and 5", name="level"),)
+
+
+class TimeOff(db.Model):
+    __tablename__ = "time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    specialist_id: Mapped[int] = mapped_column(
+        ForeignKey("specialist_profiles.user_id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="order"),
+        UniqueConstraint("specialist_id", "starts_at", "ends_at", name="uq_time_off_span"),
+    )

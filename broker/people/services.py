@@ -1,0 +1,165 @@
+"""People directory services: users, tokens, passwords, specialist profiles and time off."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from broker.extensions import db
+from broker.people.hours import hours_errors
+from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.timeutil import is_timezone, utcnow
+
+TOKEN_PREFIX = "brk_"
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 random bits, so one SHA-256 is enough (no slow hash needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(user: User) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10]))
+    return token
+
+
+def _check_user_fields(email: str, timezone: str, role: str):
+    errors = {}
+    if role not in ("admin", "manager", "specialist"):
+        errors["role"] = ["Must be one of: admin, manager, specialist."]
+    if not is_timezone(timezone):
+        errors["timezone"] = [f"Unknown timezone {timezone!r}; use an IANA name like Asia/Manila."]
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        errors["email"] = ["A user with this email already exists."]
+    if errors:
+        raise InvalidInput("The user is not valid.", errors)
+
+
+def _build_user(email, name, role, timezone, password=None) -> User:
+    _check_user_fields(email, timezone, role)
+    user = User(email=email.lower(), name=name, role=role, timezone=timezone,
+                password_hash=generate_password_hash(password) if password else None)
+    db.session.add(user)
+    return user
+
+
+def create_user(email: str, name: str, role: str, timezone: str,
+                password: str | None = None) -> tuple[User, str]:
+    """Create a user and return it with a fresh API token, shown only this once."""
+    user = _build_user(email, name, role, timezone, password)
+    if role == "specialist":
+        user.profile = SpecialistProfile(working_hours={})
+    token = _new_token(user)
+    db.session.commit()
+    return user, token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def user_by_password(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer for either mistake)."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
+        return user
+    return None
+
+
+def update_me(user: User, changes: dict) -> User:
+    if "timezone" in changes and not is_timezone(changes["timezone"]):
+        raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
+    if "password" in changes:
+        user.password_hash = generate_password_hash(changes.pop("password"))
+    for key, value in changes.items():
+        setattr(user, key, value)
+    db.session.commit()
+    return user
+
+
+def _check_profile(data: dict):
+    errors = {}
+    if "working_hours" in data:
+        problems = hours_errors(data["working_hours"])
+        if problems:
+            errors["working_hours"] = problems
+    if "timezone" in data and not is_timezone(data["timezone"]):
+        errors["timezone"] = [f"Unknown timezone {data['timezone']!r}; use an IANA name like Asia/Manila."]
+    if errors:
+        raise InvalidInput("The specialist profile is not valid.", errors)
+
+
+def _apply_profile(user: User, data: dict):
+    profile = user.profile
+    for key in ("name", "timezone"):
+        if key in data:
+            setattr(user, key, data[key])
+    for key in ("capacity", "active", "partner", "auto_accept", "working_hours"):
+        if key in data:
+            setattr(profile, key, data[key])
+    if "skills" in data:
+        seen = {}
+        for item in data["skills"]:
+            seen[item["skill"]] = item["level"]
+        profile.skills = [SpecialistSkill(skill=k, level=v) for k, v in sorted(seen.items())]
+
+
+def create_specialist(data: dict) -> tuple[User, str]:
+    """Create a specialist user and profile in one transaction; returns it with its token."""
+    _check_profile(data)
+    user = _build_user(data["email"], data["name"], "specialist", data["timezone"], data.get("password"))
+    user.profile = SpecialistProfile(working_hours={})
+    _apply_profile(user, data)
+    token = _new_token(user)
+    db.session.commit()
+    return user, token
+
+
+def specialist(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.profile is None:
+        raise NotFound(f"Specialist {user_id} does not exist.")
+    return user
+
+
+def update_specialist(actor: User, user_id: int, data: dict) -> User:
+    """Admins change any profile; a specialist changes their own, except capacity and active."""
+    user = specialist(user_id)
+    if actor.role != "admin":
+        if actor.id != user_id:
+            raise NotAllowed("You can only change your own profile.")
+        locked = sorted(set(data) & {"capacity", "active", "partner"})
+        if locked:
+            raise NotAllowed(f"Only an admin can change {', '.join(locked)}.")
+    _check_profile(data)
+    _apply_profile(user, data)
+    db.session.commit()
+    return user
+
+
+def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
+                 reason: str | None = None) -> TimeOff:
+    user = specialist(user_id)
+    if actor.role != "admin" and actor.id != user_id:
+        raise NotAllowed("Only an admin or the specialist can book time off.")
+    if ends_at <= starts_at:
+        raise InvalidInput("Time off must end after it starts.", {"ends_at": ["Must be after starts_at."]})
+    for other in user.profile.time_off:
+        if other.starts_at < ends_at and starts_at < other.ends_at:
+            raise Conflict(f"Overlaps time off {other.starts_at.isoformat()} to {other.ends_at.isoformat()}.")
+    entry = TimeOff(specialist_id=user_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
+                    created_at=utcnow())
+    user.profile.time_off.append(entry)
+    db.session.commit()
+    return entry

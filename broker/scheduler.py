@@ -1,0 +1,117 @@
+"""APScheduler wiring: one declared job list, one elected scheduler however many workers run."""
+import fcntl
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import text
+
+from broker.extensions import db
+from broker.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x42524B52  # "BRKR": the advisory lock that elects the scheduler on PostgreSQL
+STATE_KEY = "broker_scheduler"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable  # run(now) inside an app context
+    seconds: int
+
+
+def _expire_offers(now):
+    from tasks.services import expire_offers
+    return expire_offers(now)
+
+
+JOBS = [Job("expire_offers", _expire_offers, 30)]
+
+
+def scheduler_state(app) -> dict:
+    """What the scheduler in this process is doing, for /health."""
+    state = app.extensions.get(STATE_KEY)
+    if state is None:
+        return {"running": False, "role": "off"}
+    return {"running": state["scheduler"].running, "role": state["role"],
+            "jobs": [job.name for job in JOBS]}
+
+
+def _guarded(app, job: Job):
+    def run():
+        with app.app_context():
+            try:
+                result = job.run(utcnow())
+                log.info("job %s done: %s", job.name, result)
+            except Exception:
+                db.session.rollback()
+                log.exception("job %s failed; it will run again at its next interval", job.name)
+    return run
+
+
+class Election:
+    """Holds the lock that makes this process the one scheduler: a PostgreSQL advisory lock on a
+    connection kept open, or a file lock beside the SQLite database (one host only)."""
+
+    def __init__(self, app):
+        self.app, self.held = app, None
+
+    def try_acquire(self) -> bool:
+        with self.app.app_context():
+            engine = db.engine
+            if engine.dialect.name == "postgresql":
+                conn = engine.connect()
+                if conn.scalar(text("select pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}):
+                    self.held = conn
+                    return True
+                conn.close()
+                return False
+        handle = open(f"{self.app.instance_path}/scheduler.lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self.held = handle
+        return True
+
+    def still_held(self) -> bool:
+        if hasattr(self.held, "scalar"):
+            try:
+                self.held.scalar(text("select 1"))
+            except Exception:
+                return False
+        return self.held is not None
+
+
+def _add_jobs(app, scheduler):
+    for job in JOBS:
+        scheduler.add_job(_guarded(app, job), "interval", seconds=job.seconds, id=job.name,
+                          next_run_time=utcnow(), coalesce=True, max_instances=1,
+                          replace_existing=True)
+
+
+def start(app, blocking: bool = False):
+    """Start a scheduler in this process; it runs the jobs only while it holds the election."""
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    election = Election(app)
+    state = {"scheduler": scheduler, "role": "standby", "election": election}
+    app.extensions[STATE_KEY] = state
+
+    def campaign():
+        if state["role"] == "leader" and not election.still_held():
+            log.warning("scheduler lost its election lock; standing down")
+            for job in JOBS:
+                scheduler.remove_job(job.name)
+            state["role"], election.held = "standby", None
+        if state["role"] == "standby" and election.try_acquire():
+            state["role"] = "leader"
+            log.info("this process is the scheduler leader")
+            _add_jobs(app, scheduler)
+
+    scheduler.add_job(campaign, "interval", seconds=15, id="election", next_run_time=utcnow())
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,56 @@
+"""Configuration read from the environment in one place; tests pass their own overrides."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def default_database_url() -> str:
+    """SQLite file under instance/ when DATABASE_URL is unset."""
+    return f"sqlite:///{INSTANCE / 'broker.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Send plain postgres URLs to psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment() -> dict:
+    """Settings for a running service; SECRET_KEY has no production default."""
+    env = os.environ
+    secret = env.get("SECRET_KEY")
+    debug_default = env.get("BROKER_ENV", "development") == "development"
+    if not secret and not debug_default:
+        raise RuntimeError("SECRET_KEY must be set when BROKER_ENV is not 'development'")
+    return {
+        "SECRET_KEY": secret or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or default_database_url()
+        ),
+        "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
+        "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    "API_TITLE": "Broker",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        },
+        "security": [{"bearer": []}],
+    },
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}

@@ -1,0 +1,30 @@
+"""Browser pages: login session, CSRF-protected forms, Jinja templates."""
+import pendulum
+from flask import Blueprint
+
+from broker.extensions import db, login_manager
+from broker.people.models import User
+
+web = Blueprint("web", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
+    """Render a stored UTC instant in a reader's timezone, with the zone's abbreviation."""
+    if value is None:
+        return "—"
+    local = pendulum.instance(value).in_timezone(tz)
+    return f"{local.format(fmt)} {local.format('zz')}"
+
+
+def register_web(app):
+    from broker.web import auth_views, brief_views  # noqa: F401  (routes attach to `web`)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = "Log in to continue."
+    app.register_blueprint(web)
+    app.add_template_filter(localtime, "localtime")

@@ -1,0 +1,51 @@
+"""/login, /logout and the landing page."""
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from broker.people.services import user_by_password
+from broker.web import web
+
+
+def _home_for(user) -> str:
+    return url_for("web.briefs") if user.role in ("manager", "admin") else url_for("web.home")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths, so /login?next= cannot send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@web.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    error, email = None, ""
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        user = user_by_password(email, request.form.get("password", ""))
+        if user:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user))
+        error = "Email or password is wrong."
+    return render_template("login.html", error=error, email=email), 401 if error else 200
+
+
+@web.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "POST":
+        logout_user()
+        return redirect(url_for("web.login"))
+    return render_template("logout.html")
+
+
+@web.route("/")
+@login_required
+def home():
+    if current_user.role in ("manager", "admin"):
+        return redirect(url_for("web.briefs"))
+    return render_template("home.html")

@@ -1,0 +1,1 @@
+"""Outbox, digests, Slack Block Kit rendering and delivery sinks."""

@@ -1,0 +1,1 @@
+"""Briefs and tasks: models, the task lifecycle state machine, events and services."""

@@ -1,0 +1,64 @@
+"""The task lifecycle as one table of actions (pure): which states an action leaves and enters."""
+from dataclasses import dataclass
+
+from broker.errors import Conflict
+
+QUEUED, OFFERED, IN_PROGRESS, BLOCKED = "queued", "offered", "in_progress", "blocked"
+SUBMITTED, CHANGES_REQUESTED = "submitted", "changes_requested"
+APPROVED, CANCELLED = "approved", "cancelled"
+
+STATES = (QUEUED, OFFERED, IN_PROGRESS, BLOCKED, SUBMITTED, CHANGES_REQUESTED, APPROVED, CANCELLED)
+CLOSED = frozenset({APPROVED, CANCELLED})
+OPEN = frozenset(STATES) - CLOSED
+# States that hold a place in a specialist's capacity.
+LOADED = frozenset({OFFERED, IN_PROGRESS, BLOCKED, CHANGES_REQUESTED})
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    event: str
+    sources: frozenset
+    target: str
+
+
+ACTIONS = {
+    a.name: a
+    for a in (
+        Action("offer", "offered", frozenset({QUEUED}), OFFERED),
+        Action("accept", "accepted", frozenset({OFFERED}), IN_PROGRESS),
+        Action("decline", "declined", frozenset({OFFERED}), QUEUED),
+        Action("expire", "offer_expired", frozenset({OFFERED}), QUEUED),
+        Action("claim", "claimed", frozenset({QUEUED}), IN_PROGRESS),
+        Action("block", "blocked", frozenset({IN_PROGRESS}), BLOCKED),
+        Action("unblock", "unblocked", frozenset({BLOCKED}), IN_PROGRESS),
+        Action("submit", "submitted", frozenset({IN_PROGRESS, CHANGES_REQUESTED}), SUBMITTED),
+        Action("resume", "revision_started", frozenset({CHANGES_REQUESTED}), IN_PROGRESS),
+        Action("request_changes", "changes_requested", frozenset({SUBMITTED}), CHANGES_REQUESTED),
+        Action("approve", "approved", frozenset({SUBMITTED}), APPROVED),
+        Action("cancel", "cancelled", OPEN, CANCELLED),
+    )
+}
+
+
+class IllegalTransition(Conflict):
+    """The action is not allowed from the task's current state."""
+
+
+def next_state(state: str, action_name: str) -> str:
+    """The state `action_name` leads to from `state`, or IllegalTransition saying why not."""
+    action = ACTIONS[action_name]
+    if state in action.sources:
+        return action.target
+    if state in CLOSED:
+        reason = f"the task is {state} and closed; nothing more can happen to it"
+    else:
+        allowed = " or ".join(sorted(action.sources))
+        reason = f"cannot {action_name.replace('_', ' ')} a task that is {state} (it must be {allowed})"
+    raise IllegalTransition(reason.capitalize() if reason[0].islower() else reason,
+                            {"state": [state], "allowed_from": sorted(action.sources)})
+
+
+def actions_from(state: str) -> list[str]:
+    """The actions possible from a state, for clients that show buttons."""
+    return sorted(name for name, a in ACTIONS.items() if state in a.sources)

@@ -1,0 +1,110 @@
+"""Work types, briefs, tasks and task events."""
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from broker.extensions import db
+from broker.people.models import User
+from broker.timeutil import UTCDateTime, utcnow
+from tasks.lifecycle import CLOSED, OPEN, QUEUED
+
+OBJECTIVES = ("revenue", "pipeline", "retention", "awareness")
+PRIORITIES = ("urgent", "high", "normal", "low")
+PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+
+
+class WorkType(db.Model):
+    __tablename__ = "work_types"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_skills: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Brief(db.Model):
+    __tablename__ = "briefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str] = mapped_column(String(20))
+    success_metric: Mapped[str] = mapped_column(String(500))
+    campaign: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User] = relationship()
+    tasks: Mapped[list["Task"]] = relationship(back_populates="brief", order_by="Task.id")
+
+    __table_args__ = (
+        CheckConstraint(
+            "objective in ('revenue', 'pipeline', 'retention', 'awareness')", name="objective"
+        ),
+    )
+
+    @property
+    def status(self) -> str:
+        """open while any task is open; otherwise done, or cancelled when nothing was approved."""
+        states = {t.state for t in self.tasks}
+        if states & OPEN:
+            return "open"
+        return "done" if "approved" in states else "cancelled"
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    work_type: Mapped[str] = mapped_column(ForeignKey("work_types.slug"), index=True)
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    estimate_hours: Mapped[float] = mapped_column(Float)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    needs_manager_overlap: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deliverable_url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    brief: Mapped[Brief] = relationship(back_populates="tasks")
+    assignee: Mapped[User | None] = relationship()
+    events: Mapped[list["TaskEvent"]] = relationship(
+        back_populates="task", order_by="TaskEvent.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("estimate_hours > 0", name="estimate"),
+        CheckConstraint("priority in ('urgent', 'high', 'normal', 'low')", name="priority"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in CLOSED
+
+
+class TaskEvent(db.Model):
+    """One line of a task's history; rows are only ever inserted."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    task: Mapped[Task] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

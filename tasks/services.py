@@ -1,0 +1,297 @@
+"""Brief and task services: each one checks the rules, does the work and owns the transaction."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from broker.extensions import db
+from broker.people.models import SpecialistProfile, User
+from tasks import lifecycle
+from tasks.eligibility import Candidate, refusal
+from tasks.models import PRIORITY_RANK, Brief, Task, TaskEvent, WorkType
+from tasks.signals import task_event_recorded
+
+
+def record_event(task: Task, type_: str, actor: User | None, at: datetime,
+                 from_state: str | None, to_state: str | None, details: dict | None = None):
+    """Append one history line to a task and tell subscribers, inside the caller's transaction."""
+    event = TaskEvent(type=type_, from_state=from_state, to_state=to_state,
+                      actor_id=actor.id if actor else None, at=at, details=details or {})
+    task.events.append(event)
+    task_event_recorded.send(task, event=event)
+    return event
+
+
+def work_type_defaults() -> dict[str, list]:
+    """Map of work type slug to its default skills."""
+    return {w.slug: w.default_skills for w in db.session.scalars(select(WorkType))}
+
+
+def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
+    errors: dict = {}
+    for index, spec in index_tasks:
+        problems = {}
+        if spec["work_type"] not in catalogue:
+            problems["work_type"] = [
+                f"Unknown work type {spec['work_type']!r}; known: {', '.join(sorted(catalogue))}."
+            ]
+        if spec.get("due_at") is not None and spec["due_at"] <= now:
+            problems["due_at"] = ["Due date is in the past."]
+        if problems:
+            errors[index] = problems
+    return errors
+
+
+def create_brief(owner: User, data: dict, now: datetime) -> Brief:
+    """Create a brief with its tasks, all queued, each with a 'created' event."""
+    if owner.role != "manager":
+        raise NotAllowed("Only managers post briefs: every brief needs an accountable internal owner.")
+    if not data.get("tasks"):
+        raise InvalidInput("A brief needs at least one task.", {"tasks": ["Add at least one task."]})
+    catalogue = work_type_defaults()
+    errors = _task_errors(enumerate(data["tasks"]), now, catalogue)
+    if errors:
+        raise InvalidInput("Some tasks are not valid.", {"tasks": errors})
+    brief = Brief(owner=owner, created_at=now, **{k: v for k, v in data.items() if k != "tasks"})
+    for spec in data["tasks"]:
+        task = Task(created_at=now, **_task_fields(spec, catalogue))
+        brief.tasks.append(task)
+        record_event(task, "created", owner, now, None, task.state,
+                     {"priority": task.priority, "work_type": task.work_type})
+    db.session.add(brief)
+    db.session.commit()
+    return brief
+
+
+def _task_fields(spec: dict, catalogue: dict) -> dict:
+    fields = dict(spec)
+    if fields.get("skills") is None:
+        fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
+    fields.setdefault("priority", "normal")
+    fields["state"] = lifecycle.QUEUED
+    return fields
+
+
+def _locked_task(task_id: int) -> Task:
+    """Load a task and hold its row lock (PostgreSQL) until the transaction ends."""
+    task = db.session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.")
+    return task
+
+
+def _commit_change():
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("The task changed while this request ran; reload it and try again.")
+
+
+def _transition(task: Task, action: str, actor: User | None, now: datetime, details: dict):
+    source = task.state
+    task.state = lifecycle.next_state(source, action)
+    record_event(task, lifecycle.ACTIONS[action].event, actor, now, source, task.state, details)
+
+
+def _require_assignee(task: Task, actor: User, verb: str):
+    if task.assignee_id != actor.id:
+        raise NotAllowed(f"Only the task's assignee can {verb} it.")
+
+
+def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
+    if task.brief.owner_id == actor.id or (admin_too and actor.role == "admin"):
+        return
+    raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
+
+
+def candidate(user: User) -> Candidate:
+    """Eligibility facts for a specialist, read from the directory and the task table."""
+    profile = user.profile
+    if profile is None:
+        raise NotAllowed("Only specialists with a profile take tasks.")
+    load = db.session.scalar(
+        select(func.count()).select_from(Task)
+        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.LOADED))
+    )
+    return Candidate(user_id=user.id, active=profile.active and user.active,
+                     skills={s.skill: s.level for s in profile.skills},
+                     capacity=profile.capacity, load=load,
+                     time_off=[(t.starts_at, t.ends_at) for t in profile.time_off])
+
+
+def claim(task_id: int, actor: User, now: datetime) -> Task:
+    """A specialist takes a queued task; of two racing claims exactly one wins."""
+    if actor.role != "specialist":
+        raise NotAllowed("Only specialists claim tasks.")
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, "claim")
+    # Lock the profile too, so one specialist's parallel claims cannot overrun capacity.
+    db.session.execute(select(SpecialistProfile.user_id)
+                       .where(SpecialistProfile.user_id == actor.id).with_for_update())
+    reason = refusal(task.skills, candidate(actor), now)
+    if reason:
+        raise (Conflict if reason.startswith(("at capacity", "on time off")) else NotAllowed)(
+            f"You cannot claim this task: {reason}."
+        )
+    _transition(task, "claim", actor, now, {})
+    task.assignee_id, task.accepted_at = actor.id, now
+    _commit_change()
+    return task
+
+
+def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
+          explanation: dict | None = None) -> Task:
+    """Reserve a queued task for one specialist until `expires_at` (used by routing)."""
+    task = _locked_task(task_id)
+    _transition(task, "offer", None, now,
+                {"specialist_id": specialist.id, "expires_at": expires_at.isoformat(),
+                 **({"explanation": explanation} if explanation else {})})
+    task.assignee_id, task.offer_expires_at = specialist.id, expires_at
+    _commit_change()
+    return task
+
+
+def accept(task_id: int, actor: User, now: datetime) -> Task:
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, "accept")
+    _require_assignee(task, actor, "accept")
+    _transition(task, "accept", actor, now, {})
+    task.offer_expires_at, task.accepted_at = None, now
+    _commit_change()
+    return task
+
+
+def decline(task_id: int, actor: User, now: datetime, reason: str | None = None) -> Task:
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, "decline")
+    _require_assignee(task, actor, "decline")
+    _transition(task, "decline", actor, now, {"reason": reason, "specialist_id": actor.id})
+    task.assignee_id, task.offer_expires_at = None, None
+    _commit_change()
+    return task
+
+
+def expire_offers(now: datetime) -> int:
+    """Put every offer whose time has run out back in the queue; returns how many."""
+    ids = db.session.scalars(
+        select(Task.id).where(Task.state == lifecycle.OFFERED, Task.offer_expires_at <= now)
+    ).all()
+    for task_id in ids:
+        task = _locked_task(task_id)
+        if task.state != lifecycle.OFFERED or task.offer_expires_at > now:
+            db.session.rollback()
+            continue
+        _transition(task, "expire", None, now, {"specialist_id": task.assignee_id})
+        task.assignee_id, task.offer_expires_at = None, None
+        _commit_change()
+    return len(ids)
+
+
+def assignee_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
+    """block, unblock, submit or resume: steps only the assignee takes."""
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, action)
+    _require_assignee(task, actor, action)
+    _transition(task, action, actor, now, details)
+    if action == "submit":
+        task.deliverable_url = details["deliverable_url"]
+        task.first_submitted_at = task.first_submitted_at or now
+    _commit_change()
+    return task
+
+
+def owner_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
+    """approve, request_changes or cancel: decisions of the manager who owns the brief."""
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, action)
+    _require_owner(task, actor, action.replace("_", " "), admin_too=action == "cancel")
+    _transition(task, action, actor, now, details)
+    if task.state in lifecycle.CLOSED:
+        task.closed_at, task.offer_expires_at = now, None
+    _commit_change()
+    return task
+
+
+def update_task(task_id: int, actor: User, changes: dict, now: datetime) -> Task:
+    """Change priority, due date or estimate of an open task, recorded as an event."""
+    task = _locked_task(task_id)
+    _require_owner(task, actor, "change", admin_too=True)
+    if not task.is_open:
+        raise lifecycle.IllegalTransition(f"The task is {task.state} and closed; it cannot be changed.")
+    if changes.get("due_at") is not None and changes["due_at"] <= now:
+        raise InvalidInput("Due date is in the past.", {"due_at": ["Due date is in the past."]})
+    diff = {k: [_plain(getattr(task, k)), _plain(v)] for k, v in changes.items() if getattr(task, k) != v}
+    if diff:
+        for key, value in changes.items():
+            setattr(task, key, value)
+        record_event(task, "updated", actor, now, task.state, task.state, {"changes": diff})
+    _commit_change()
+    return task
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def visible_tasks(actor: User):
+    """A select() of the tasks `actor` may see: admins all, managers their briefs', specialists
+    their own plus the queue."""
+    query = select(Task).options(selectinload(Task.brief))
+    if actor.role == "manager":
+        query = query.join(Brief).where(Brief.owner_id == actor.id)
+    elif actor.role == "specialist":
+        query = query.where((Task.assignee_id == actor.id) | (Task.state == lifecycle.QUEUED))
+    return query
+
+
+def task_for(actor: User, task_id: int) -> Task:
+    """One task, if it exists and the actor may see it (history counts for past assignees)."""
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.")
+    if actor.role == "admin" or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
+        return task
+    if actor.role == "specialist" and (
+        task.state == lifecycle.QUEUED or any(e.actor_id == actor.id for e in task.events)
+    ):
+        return task
+    raise NotAllowed("You can only see your own tasks, your briefs' tasks, or the open queue.")
+
+
+def visible_briefs(actor: User):
+    if actor.role not in ("manager", "admin"):
+        raise NotAllowed("Briefs are for managers and admins.")
+    query = select(Brief).options(selectinload(Brief.tasks)).order_by(Brief.id.desc())
+    return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
+
+
+def brief_for(actor: User, brief_id: int) -> Brief:
+    if actor.role not in ("manager", "admin"):
+        raise NotAllowed("Briefs are for managers and admins.")
+    brief = db.session.get(Brief, brief_id)
+    if brief is None:
+        raise NotFound(f"Brief {brief_id} does not exist.")
+    if actor.role != "admin" and brief.owner_id != actor.id:
+        raise NotAllowed("This brief belongs to another manager.")
+    return brief
+
+
+def available_tasks(actor: User, now: datetime) -> list[Task]:
+    """Queued tasks this specialist could claim now, most urgent first."""
+    if actor.role != "specialist":
+        raise NotAllowed("Only specialists pick tasks.")
+    who = candidate(actor)
+    queued = db.session.scalars(
+        select(Task).where(Task.state == lifecycle.QUEUED).order_by(Task.id)
+    ).all()
+    eligible = [t for t in queued if refusal(t.skills, who, now) is None]
+    return sorted(eligible, key=urgency_key)
+
+
+def urgency_key(task: Task):
+    """Sort key: priority first, then the earliest due date, then the oldest."""
+    far = datetime.max.replace(tzinfo=task.created_at.tzinfo)
+    return (PRIORITY_RANK[task.priority], task.due_at or far, task.created_at, task.id)

@@ -1,0 +1,83 @@
+"""Builds the app from the factory on a throwaway database (SQLite, or TEST_DATABASE_URL)."""
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from broker.app import create_app
+from broker.extensions import db
+from broker.settings import normalise_database_url
+from tests import factories
+
+KEEP = {"work_types", "alembic_version"}  # seeded by the migrations
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'broker-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 10}
+        if url.startswith("postgresql") else {},
+        "BROKER_SCHEDULER": "off",
+    })
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("drop schema public cascade; create schema public"))
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Each test starts from the migrated, seeded database, whatever the last one committed."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("truncate " + ", ".join(t.name for t in tables) + " restart identity cascade"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(app):
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def make(app):
+    """Factories for test data, committed through the real services."""
+    with app.app_context():
+        yield factories.Factory(app)
+        db.session.remove()

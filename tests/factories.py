@@ -1,0 +1,55 @@
+"""Test data made through the real services, with tokens kept for API calls."""
+import itertools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from broker.people import services as people
+from broker.timeutil import utcnow
+from tasks import services as tasks
+
+NINE_TO_FIVE = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+@dataclass
+class Made:
+    id: int
+    token: str
+    email: str
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Factory:
+    _seq = itertools.count(1)
+
+    def __init__(self, app):
+        self.app = app
+
+    def user(self, role="manager", timezone="America/New_York", password="correct horse 1"):
+        n = next(self._seq)
+        user, token = people.create_user(f"{role}{n}@example.com", f"{role.title()} {n}", role,
+                                         timezone, password)
+        return Made(user.id, token, user.email)
+
+    def specialist(self, skills=None, timezone="Asia/Manila", capacity=3, hours=None, **extra):
+        n = next(self._seq)
+        data = {"email": f"spec{n}@example.com", "name": f"Specialist {n}", "timezone": timezone,
+                "skills": [{"skill": k, "level": v} for k, v in (skills or {"premiere_pro": 4}).items()],
+                "working_hours": hours if hours is not None else NINE_TO_FIVE, "capacity": capacity,
+                "active": True, "auto_accept": False, "password": "correct horse 1", **extra}
+        user, token = people.create_specialist(data)
+        return Made(user.id, token, user.email)
+
+    def brief(self, owner: Made, n_tasks=1, **task_overrides):
+        from broker.people.models import User
+        from broker.extensions import db
+        spec = {"title": "Cut the launch teaser", "work_type": "video_editing", "priority": "normal",
+                "estimate_hours": 4.0, "due_at": utcnow() + timedelta(days=3), "skills": None,
+                "needs_manager_overlap": False, **task_overrides}
+        data = {"title": "Q4 launch", "description": "", "objective": "pipeline",
+                "success_metric": "40 demo requests", "campaign": None,
+                "tasks": [dict(spec, title=f"{spec['title']} {i + 1}") for i in range(n_tasks)]}
+        brief = tasks.create_brief(db.session.get(User, owner.id), data, utcnow())
+        return brief.id, [t.id for t in brief.tasks]
