@@ -35,7 +35,8 @@ class Users(MethodView):
     @blp.response(201, s.UserWithTokenSchema)
     def post(self, data):
         user, token = services.create_user(**data)
-        return {**s.UserSchema().dump(user), "api_token": token}
+        user.api_token = token  # transient: dumped once, never stored
+        return user
 
 
 @blp.route("/specialists")

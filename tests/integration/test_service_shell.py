@@ -1,0 +1,74 @@
+"""Health, the OpenAPI document, error format edges, and the CLI."""
+import re
+
+from broker.app import create_app
+from broker.extensions import db
+from broker.people.services import user_for_token
+
+
+def test_health_reports_database_and_scheduler(client):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200
+    assert r.json == {"status": "ok", "database": "ok", "scheduler": {"running": False, "role": "off"}}
+
+
+def test_health_is_503_when_the_database_does_not_answer(tmp_path):
+    app = create_app({"SECRET_KEY": "t", "TESTING": True, "BROKER_SCHEDULER": "off",
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}})
+    r = app.test_client().get("/api/v1/health")
+    assert r.status_code == 503
+    assert r.json["database"] == "unavailable" and r.json["status"] == "degraded"
+
+
+def test_openapi_document_describes_the_api(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.json
+    assert spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    for path in ["/api/v1/briefs", "/api/v1/tasks/{task_id}/claim", "/api/v1/tasks/available",
+                 "/api/v1/specialists/{user_id}/time-off", "/api/v1/me", "/api/v1/health"]:
+        assert path in paths, path
+    assert "BriefCreate" in spec["components"]["schemas"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_unknown_path_and_wrong_method_are_json(client, make):
+    m = make.user("manager")
+    r = client.get("/api/v1/nothing-here", headers=m.headers)
+    assert r.status_code == 404 and r.is_json
+    r = client.delete("/api/v1/briefs", headers=m.headers)
+    assert r.status_code == 405 and r.is_json
+    assert set(r.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_unexpected_errors_are_a_json_500_that_hides_details(tmp_path):
+    app = create_app({"SECRET_KEY": "t", "BROKER_SCHEDULER": "off",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+    @app.route("/api/v1/_boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    r = app.test_client().get("/api/v1/_boom")
+    assert r.status_code == 500 and r.json["code"] == 500
+    assert "secret internals" not in r.get_data(as_text=True)
+
+
+def test_cli_users_create_prints_the_token_last(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--email", "ops@example.com", "--name", "Ops",
+                                 "--role", "admin", "--timezone", "Europe/Warsaw", "--password", "s3cret-pass"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert re.fullmatch(r"brk_[A-Za-z0-9_-]{40,}", token)
+    with app.app_context():
+        assert user_for_token(token).email == "ops@example.com"
+        db.session.remove()
+    bad = runner.invoke(args=["users", "create", "--email", "x@example.com", "--name", "X",
+                              "--role", "manager", "--timezone", "Nowhere/Town"])
+    assert bad.exit_code != 0 and "timezone" in bad.output
+    dup = runner.invoke(args=["users", "create", "--email", "OPS@example.com", "--name", "Ops",
+                              "--role", "admin", "--timezone", "UTC"])
+    assert dup.exit_code != 0 and "already exists" in dup.output
