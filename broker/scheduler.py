@@ -64,6 +64,7 @@ class Election:
             engine = db.engine
             if engine.dialect.name == "postgresql":
                 conn = engine.connect()
+                conn.detach()  # its own session: closing it must end the lock, not pool it
                 if conn.scalar(text("select pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}):
                     self.held = conn
                     return True
@@ -77,6 +78,12 @@ class Election:
             return False
         self.held = handle
         return True
+
+    def release(self):
+        """Give up the leadership (closing the connection or file ends the lock)."""
+        if self.held is not None:
+            self.held.close()
+            self.held = None
 
     def still_held(self) -> bool:
         if hasattr(self.held, "scalar"):
