@@ -1,5 +1,6 @@
 """broker run (development server with the scheduler inside) and broker scheduler (alone)."""
 import click
+from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -18,7 +19,7 @@ def run(host, port):
         click.echo("scheduler: started (runs jobs while it holds the election lock)")
     else:
         click.echo("scheduler: off (BROKER_SCHEDULER=off)")
-    app.run(host=host, port=port, use_reloader=False, threaded=True)
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 @click.command("scheduler")

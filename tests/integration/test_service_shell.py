@@ -72,3 +72,14 @@ def test_cli_users_create_prints_the_token_last(app):
     dup = runner.invoke(args=["users", "create", "--email", "OPS@example.com", "--name", "Ops",
                               "--role", "admin", "--timezone", "UTC"])
     assert dup.exit_code != 0 and "already exists" in dup.output
+
+
+def test_absurd_ids_and_pages_are_refused_not_crashed(client, make):
+    admin = make.user("admin")
+    for path in ["/api/v1/briefs/9908231464484892672", "/api/v1/specialists/288764389048434969496518656",
+                 "/api/v1/tasks/99999999999999999999"]:
+        assert client.get(path, headers=admin.headers).status_code == 404, path
+    r = client.get("/api/v1/tasks?brief_id=-1434156806146558018188256215040", headers=admin.headers)
+    assert r.status_code == 422
+    r = client.get("/api/v1/specialists?page=208210932015893676928973452345344", headers=admin.headers)
+    assert r.status_code == 200 and r.json == []

@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from broker.api.auth import authenticated
+from broker.api.pagination import page_of
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.extensions import db
 from broker.people import services
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 
@@ -54,10 +54,7 @@ class Specialists(MethodView):
             stmt = stmt.where(SpecialistProfile.active.is_(query["active"]))
         if "timezone" in query:
             stmt = stmt.where(User.timezone == query["timezone"])
-        page = db.paginate(stmt, page=pagination_parameters.page,
-                           per_page=pagination_parameters.page_size, error_out=False)
-        pagination_parameters.item_count = page.total
-        return [s.specialist_view(u) for u in page.items]
+        return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
 
     @authenticated("admin")
     @blp.arguments(s.SpecialistCreateSchema)
@@ -67,7 +64,7 @@ class Specialists(MethodView):
         return s.specialist_view(user, token)
 
 
-@blp.route("/specialists/<int:user_id>")
+@blp.route("/specialists/<int(max=2147483647):user_id>")
 class Specialist(MethodView):
     @authenticated()
     @blp.response(200, s.SpecialistSchema)
@@ -83,7 +80,7 @@ class Specialist(MethodView):
         return s.specialist_view(services.update_specialist(g.user, user_id, data))
 
 
-@blp.route("/specialists/<int:user_id>/time-off")
+@blp.route("/specialists/<int(max=2147483647):user_id>/time-off")
 class TimeOff(MethodView):
     @authenticated("admin", "specialist")
     @blp.arguments(s.TimeOffSchema)

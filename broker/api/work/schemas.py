@@ -1,6 +1,7 @@
 """Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too)."""
 from marshmallow import Schema, fields, validate
 
+from broker.api.pagination import MAX_ID
 from broker.api.people.schemas import SLUG
 from tasks.lifecycle import STATES
 from tasks.models import OBJECTIVES, PRIORITIES
@@ -110,9 +111,9 @@ class BriefSchema(Schema):
 class TaskQuerySchema(Schema):
     state = fields.String(validate=validate.OneOf(STATES))
     work_type = fields.String(validate=SLUG)
-    assignee_id = fields.Integer()
+    assignee_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
-    brief_id = fields.Integer()
+    brief_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 
 class BriefQuerySchema(Schema):

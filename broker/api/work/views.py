@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import exists, select
 
 from broker.api.auth import authenticated
+from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
 from broker.timeutil import utcnow
@@ -12,12 +13,6 @@ from tasks import lifecycle, services
 from tasks.models import Brief, Task, WorkType
 
 blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types, briefs and tasks")
-
-
-def _page(stmt, pagination):
-    page = db.paginate(stmt, page=pagination.page, per_page=pagination.page_size, error_out=False)
-    pagination.item_count = page.total
-    return page.items
 
 
 @blp.route("/work-types")
@@ -40,7 +35,7 @@ class Briefs(MethodView):
             any_done = exists().where(Task.brief_id == Brief.id, Task.state == lifecycle.APPROVED)
             stmt = stmt.where({"open": any_open, "done": ~any_open & any_done,
                                "cancelled": ~any_open & ~any_done}[query["status"]])
-        return _page(stmt, pagination_parameters)
+        return page_of(stmt, pagination_parameters)
 
     @authenticated("manager")
     @blp.arguments(s.BriefCreateSchema)
@@ -49,7 +44,7 @@ class Briefs(MethodView):
         return services.create_brief(g.user, data, utcnow())
 
 
-@blp.route("/briefs/<int:brief_id>")
+@blp.route("/briefs/<int(max=2147483647):brief_id>")
 @authenticated("manager", "admin")
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
@@ -65,7 +60,7 @@ def task_list(query, pagination_parameters):
     stmt = services.visible_tasks(g.user).order_by(Task.id.desc())
     for key, value in query.items():
         stmt = stmt.where(getattr(Task, key) == value)
-    return _page(stmt, pagination_parameters)
+    return page_of(stmt, pagination_parameters)
 
 
 @blp.route("/tasks/available")
@@ -75,7 +70,7 @@ def available():
     return services.available_tasks(g.user, utcnow())
 
 
-@blp.route("/tasks/<int:task_id>")
+@blp.route("/tasks/<int(max=2147483647):task_id>")
 class TaskItem(MethodView):
     @authenticated()
     @blp.response(200, s.TaskSchema)
@@ -89,21 +84,21 @@ class TaskItem(MethodView):
         return services.update_task(task_id, g.user, changes, utcnow())
 
 
-@blp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@blp.route("/tasks/<int(max=2147483647):task_id>/claim", methods=["POST"])
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
     return services.claim(task_id, g.user, utcnow())
 
 
-@blp.route("/tasks/<int:task_id>/accept", methods=["POST"])
+@blp.route("/tasks/<int(max=2147483647):task_id>/accept", methods=["POST"])
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
     return services.accept(task_id, g.user, utcnow())
 
 
-@blp.route("/tasks/<int:task_id>/decline", methods=["POST"])
+@blp.route("/tasks/<int(max=2147483647):task_id>/decline", methods=["POST"])
 @authenticated("specialist")
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
@@ -119,7 +114,7 @@ def _assignee_route(action: str, schema):
         return services.assignee_action(task_id, action, g.user, utcnow(), data)
 
     view.__name__ = action
-    blp.route(f"/tasks/<int:task_id>/{action}", methods=["POST"])(view)
+    blp.route(f"/tasks/<int(max=2147483647):task_id>/{action}", methods=["POST"])(view)
 
 
 def _owner_route(action: str, path: str, schema):
@@ -130,7 +125,7 @@ def _owner_route(action: str, path: str, schema):
         return services.owner_action(task_id, action, g.user, utcnow(), data)
 
     view.__name__ = action
-    blp.route(f"/tasks/<int:task_id>/{path}", methods=["POST"])(view)
+    blp.route(f"/tasks/<int(max=2147483647):task_id>/{path}", methods=["POST"])(view)
 
 
 _assignee_route("block", s.RequiredReasonSchema)

@@ -1,0 +1,16 @@
+"""Paging a select() for flask-smorest's @blp.paginate(), safe for absurd page numbers."""
+from sqlalchemy import func, select
+
+from broker.extensions import db
+
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist; refuse them before the database
+
+
+def page_of(stmt, pagination) -> list:
+    """The requested page of `stmt`'s rows; sets the total for the X-Pagination header."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pagination.item_count = total
+    offset = (pagination.page - 1) * pagination.page_size
+    if offset >= total:
+        return []
+    return db.session.scalars(stmt.limit(pagination.page_size).offset(offset)).unique().all()
