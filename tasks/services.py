@@ -239,7 +239,8 @@ def _plain(value):
 def visible_tasks(actor: User):
     """A select() of the tasks `actor` may see: admins all, managers their briefs', specialists
     their own plus the queue."""
-    query = select(Task).options(selectinload(Task.brief))
+    query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
+                                 selectinload(Task.events))
     if actor.role == "manager":
         query = query.join(Brief).where(Brief.owner_id == actor.id)
     elif actor.role == "specialist":
@@ -264,7 +265,10 @@ def task_for(actor: User, task_id: int) -> Task:
 def visible_briefs(actor: User):
     if actor.role not in ("manager", "admin"):
         raise NotAllowed("Briefs are for managers and admins.")
-    query = select(Brief).options(selectinload(Brief.tasks)).order_by(Brief.id.desc())
+    query = select(Brief).options(
+        selectinload(Brief.owner),
+        selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
+    ).order_by(Brief.id.desc())
     return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
 
 
