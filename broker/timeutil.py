@@ -1,5 +1,7 @@
 """UTC storage helpers and timezone checks over pendulum."""
 from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 import pendulum
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -10,9 +12,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset:
+    # The canonical list leaves out the right/ (leap-second) and posix/ copies that a bare
+    # zoneinfo lookup would also load from /usr/share/zoneinfo.
+    return frozenset(available_timezones())
+
+
 def is_timezone(name: str) -> bool:
     """True when name is a known IANA zone (fixed offsets and abbreviations refused)."""
     if not isinstance(name, str) or "/" not in name and name != "UTC":
+        return False
+    if name not in _zone_names():
         return False
     try:
         pendulum.timezone(name)
@@ -22,25 +33,26 @@ def is_timezone(name: str) -> bool:
 
 
 def to_utc(value: datetime) -> datetime:
-    """Convert an aware datetime to stdlib UTC; refuse naive ones."""
+    """Convert an aware datetime to a stdlib datetime in UTC; refuse naive ones."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("naive datetime: an offset or zone is required")
-    return value.astimezone(timezone.utc)
+    utc = value.astimezone(timezone.utc)
+    # pendulum's astimezone keeps its DateTime subclass, whose arithmetic differs; drop it.
+    return datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
+                    utc.microsecond, tzinfo=timezone.utc)
 
 
 def parse_instant(text: str) -> datetime:
     """Parse an ISO 8601 instant that carries an offset, returned in UTC."""
-    parsed = pendulum.parse(text, exact=True)
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date and time")
+    # tz=None keeps a string without an offset naive instead of silently reading it as UTC.
+    parsed = pendulum.parse(text, exact=True, tz=None)
     if not isinstance(parsed, datetime):
         raise ValueError(f"{text!r} is not a date and time")
-    if "T" not in text and " " not in text or not _has_offset(text):
+    if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no offset; write it like 2026-11-24T09:00:00+08:00")
     return to_utc(parsed)
-
-
-def _has_offset(text: str) -> bool:
-    tail = text[10:]
-    return tail.endswith("Z") or "+" in tail or "-" in tail
 
 
 class UTCDateTime(TypeDecorator):

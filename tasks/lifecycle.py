@@ -1,7 +1,7 @@
 """The task lifecycle as one table of actions (pure): which states an action leaves and enters."""
 from dataclasses import dataclass
 
-from broker.errors import Conflict
+from broker.errors import Conflict, InvalidInput
 
 QUEUED, OFFERED, IN_PROGRESS, BLOCKED = "queued", "offered", "in_progress", "blocked"
 SUBMITTED, CHANGES_REQUESTED = "submitted", "changes_requested"
@@ -45,18 +45,24 @@ class IllegalTransition(Conflict):
     """The action is not allowed from the task's current state."""
 
 
+# How an action reads in "cannot ... a task that is <state>", where its name alone reads badly.
+_PHRASES = {"request_changes": "request changes on", "expire": "expire the offer on"}
+
+
 def next_state(state: str, action_name: str) -> str:
     """The state `action_name` leads to from `state`, or IllegalTransition saying why not."""
-    action = ACTIONS[action_name]
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise InvalidInput(f"Unknown task action {action_name!r}; use one of {', '.join(sorted(ACTIONS))}.")
     if state in action.sources:
         return action.target
     if state in CLOSED:
-        reason = f"the task is {state} and closed; nothing more can happen to it"
+        reason = f"The task is {state} and closed; nothing more can happen to it."
     else:
         allowed = " or ".join(sorted(action.sources))
-        reason = f"cannot {action_name.replace('_', ' ')} a task that is {state} (it must be {allowed})"
-    raise IllegalTransition(reason.capitalize() if reason[0].islower() else reason,
-                            {"state": [state], "allowed_from": sorted(action.sources)})
+        phrase = _PHRASES.get(action_name, action_name.replace("_", " "))
+        reason = f"Cannot {phrase} a task that is {state} (it must be {allowed})."
+    raise IllegalTransition(reason, {"state": [state], "allowed_from": sorted(action.sources)})
 
 
 def actions_from(state: str) -> list[str]:

@@ -1,11 +1,13 @@
 """Weekly working hours in local time: validation and 'is this instant inside them' (pure)."""
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pendulum
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
+# fullmatch, not match: "$" would let a trailing newline through ("09:00\n").
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d|24:00")
+DAY, WEEK = 24 * 60, 7 * 24 * 60
 
 
 def _minutes(clock: str) -> int:
@@ -22,7 +24,7 @@ def hours_errors(hours) -> dict:
         problem = _day_problem(day, spans)
         if problem:
             errors[str(day)] = [problem]
-    return errors
+    return errors or _overlap_errors(hours)
 
 
 def _day_problem(day, spans) -> str | None:
@@ -34,11 +36,37 @@ def _day_problem(day, spans) -> str | None:
         if not (isinstance(span, list | tuple) and len(span) == 2):
             return "Each span is a pair [start, end] like ['09:00', '17:00']."
         start, end = span
-        if not all(isinstance(t, str) and _CLOCK.match(t) for t in (start, end)):
+        if not all(isinstance(t, str) and _CLOCK.fullmatch(t) for t in (start, end)):
             return f"Times must be HH:MM between 00:00 and 24:00, got {span!r}."
         if start == "24:00" or start == end:
             return f"Span {span!r} is empty; an end before the start means it crosses midnight."
     return None
+
+
+def _week_spans(hours: dict):
+    """Each valid span as (start, end, day, span) in minutes from Monday 00:00; crossing spans run on."""
+    for day, spans in hours.items():
+        base = WEEKDAYS.index(day) * DAY
+        for span in spans:
+            start, end = _minutes(span[0]), _minutes(span[1])
+            start, end = base + start, base + end + (DAY if end < start else 0)
+            yield start, end, day, span
+            if end > WEEK:  # Sunday night runs into Monday morning
+                yield start - WEEK, end - WEEK, day, span
+
+
+def _overlap_errors(hours: dict) -> dict:
+    """Spans that overlap another (including across midnight and Sunday into Monday)."""
+    errors: dict = {}
+    reach = None  # (end, day, span) of the span reaching furthest so far
+    for start, end, day, span in sorted(_week_spans(hours), key=lambda s: s[:2]):
+        if reach is not None and start < reach[0]:
+            errors.setdefault(day, []).append(
+                f"Span {list(span)!r} overlaps {list(reach[2])!r} on {reach[1]}; spans must not overlap."
+            )
+        if reach is None or end > reach[0]:
+            reach = (end, day, span)
+    return errors
 
 
 def weekly_minutes(hours: dict) -> int:
@@ -47,7 +75,7 @@ def weekly_minutes(hours: dict) -> int:
     for spans in hours.values():
         for start, end in spans:
             length = _minutes(end) - _minutes(start)
-            total += length if length > 0 else length + 24 * 60
+            total += length if length > 0 else length + DAY
     return total
 
 
@@ -57,10 +85,12 @@ def is_working(hours: dict, tz: str, at: datetime) -> bool:
     A span belongs to the weekday it starts on; one that ends before it starts runs past midnight
     into the next day.
     """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("naive datetime: an offset or zone is required")
     local = pendulum.instance(at).in_timezone(tz)
     minute = local.hour * 60 + local.minute
     today = WEEKDAYS[local.weekday()]
-    yesterday = WEEKDAYS[(local - timedelta(days=1)).weekday()]
+    yesterday = WEEKDAYS[(local.weekday() - 1) % 7]
     for start, end in hours.get(today, []):
         s, e = _minutes(start), _minutes(end)
         if (s < e and s <= minute < e) or (s > e and minute >= s):
