@@ -27,11 +27,21 @@ def missing_skills(required: list, skills: dict) -> list[str]:
 
 def refusal(required: list, who: Candidate, at: datetime) -> str | None:
     """Why `who` cannot take a task needing `required` at instant `at`; None when they can."""
+    return lasting_refusal(required, who) or momentary_refusal(who, at)
+
+
+def lasting_refusal(required: list, who: Candidate) -> str | None:
+    """Reasons that hold until the profile changes: inactive, or skills below the task's needs."""
     if not who.active:
         return "the specialist profile is inactive"
     gaps = missing_skills(required, who.skills)
     if gaps:
         return "missing skills: " + ", ".join(gaps)
+    return None
+
+
+def momentary_refusal(who: Candidate, at: datetime) -> str | None:
+    """Reasons that pass with time: a full queue, or time off at instant `at`."""
     if who.load >= who.capacity:
         return f"at capacity ({who.load} of {who.capacity} tasks)"
     for starts_at, ends_at in who.time_off:

@@ -10,7 +10,8 @@ APPROVED, CANCELLED = "approved", "cancelled"
 STATES = (QUEUED, OFFERED, IN_PROGRESS, BLOCKED, SUBMITTED, CHANGES_REQUESTED, APPROVED, CANCELLED)
 CLOSED = frozenset({APPROVED, CANCELLED})
 OPEN = frozenset(STATES) - CLOSED
-# States that hold a place in a specialist's capacity.
+# States that hold a place in a specialist's capacity. Submitted work waits on the manager, so it
+# frees the place; a request for changes takes it back.
 LOADED = frozenset({OFFERED, IN_PROGRESS, BLOCKED, CHANGES_REQUESTED})
 
 

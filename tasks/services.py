@@ -9,7 +9,7 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
 from tasks import lifecycle
-from tasks.eligibility import Candidate, refusal
+from tasks.eligibility import Candidate, lasting_refusal, momentary_refusal, refusal
 from tasks.models import PRIORITY_RANK, Brief, Task, TaskEvent, WorkType
 from tasks.signals import task_event_recorded
 
@@ -131,11 +131,13 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
     # Lock the profile too, so one specialist's parallel claims cannot overrun capacity.
     db.session.execute(select(SpecialistProfile.user_id)
                        .where(SpecialistProfile.user_id == actor.id).with_for_update())
-    reason = refusal(task.skills, candidate(actor), now)
-    if reason:
-        raise (Conflict if reason.startswith(("at capacity", "on time off")) else NotAllowed)(
-            f"You cannot claim this task: {reason}."
-        )
+    who = candidate(actor)
+    lasting = lasting_refusal(task.skills, who)
+    if lasting:
+        raise NotAllowed(f"You cannot claim this task: {lasting}.")
+    momentary = momentary_refusal(who, now)
+    if momentary:
+        raise Conflict(f"You cannot claim this task now: {momentary}.")
     _transition(task, "claim", actor, now, {})
     task.assignee_id, task.accepted_at = actor.id, now
     _commit_change()
@@ -179,15 +181,17 @@ def expire_offers(now: datetime) -> int:
     ids = db.session.scalars(
         select(Task.id).where(Task.state == lifecycle.OFFERED, Task.offer_expires_at <= now)
     ).all()
+    expired = 0
     for task_id in ids:
         task = _locked_task(task_id)
         if task.state != lifecycle.OFFERED or task.offer_expires_at > now:
-            db.session.rollback()
+            db.session.rollback()  # accepted or declined meanwhile
             continue
         _transition(task, "expire", None, now, {"specialist_id": task.assignee_id})
         task.assignee_id, task.offer_expires_at = None, None
         _commit_change()
-    return len(ids)
+        expired += 1
+    return expired
 
 
 def assignee_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
