@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our jobs log their own outcome
     return app
 
 

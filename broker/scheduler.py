@@ -97,8 +97,8 @@ class Election:
 def _add_jobs(app, scheduler):
     for job in JOBS:
         scheduler.add_job(_guarded(app, job), "interval", seconds=job.seconds, id=job.name,
-                          next_run_time=utcnow(), coalesce=True, max_instances=1,
-                          replace_existing=True)
+                          name=job.name, next_run_time=utcnow(), coalesce=True,
+                          max_instances=1, replace_existing=True)
 
 
 def start(app, blocking: bool = False):
@@ -119,6 +119,7 @@ def start(app, blocking: bool = False):
             log.info("this process is the scheduler leader")
             _add_jobs(app, scheduler)
 
-    scheduler.add_job(campaign, "interval", seconds=15, id="election", next_run_time=utcnow())
+    scheduler.add_job(campaign, "interval", seconds=15, id="election", name="election",
+                      next_run_time=utcnow())
     scheduler.start()
     return scheduler

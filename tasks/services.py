@@ -147,6 +147,9 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
 def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
           explanation: dict | None = None) -> Task:
     """Reserve a queued task for one specialist until `expires_at` (used by routing)."""
+    if expires_at <= now:
+        raise InvalidInput("An offer must expire after it is made.",
+                           {"expires_at": ["Must be later than now."]})
     task = _locked_task(task_id)
     _transition(task, "offer", None, now,
                 {"specialist_id": specialist.id, "expires_at": expires_at.isoformat(),
