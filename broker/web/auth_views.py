@@ -14,10 +14,12 @@ def _home_for(user) -> str:
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site relative paths, so /login?next= cannot send people elsewhere."""
-    if not target:
-        return None
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None  # browsers read /\evil.example as "//evil.example", another site
     parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @web.route("/login", methods=["GET", "POST"])

@@ -7,12 +7,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from broker.api.work.schemas import BriefCreateSchema
-from broker.errors import InvalidInput
+from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
 from broker.web import brief_form, web
 from tasks import lifecycle, services
-from tasks.models import OBJECTIVES, PRIORITIES, WorkType
+from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
+
+NOTE_MAX = 5000  # as the API's NoteSchema
 
 
 def role_required(*roles):
@@ -21,10 +23,15 @@ def role_required(*roles):
         @login_required
         def wrapper(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                abort(403, description=f"This page is for {' and '.join(r + 's' for r in roles)}; "
+                                       f"you are logged in as a {current_user.role}.")
             return view(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def _work_types() -> list[WorkType]:
+    return db.session.scalars(select(WorkType).order_by(WorkType.name)).all()
 
 
 @web.route("/briefs")
@@ -34,11 +41,11 @@ def briefs():
     return render_template("briefs/list.html", briefs=rows)
 
 
-def _render_form(form, rows, brief_errors=None, task_errors=None, status=200):
-    work_types = db.session.scalars(select(WorkType).order_by(WorkType.name)).all()
+def _render_form(form, rows, brief_errors=None, task_errors=None, status=200, focus_row=None):
     return render_template(
-        "briefs/new.html", form=form, rows=rows, work_types=work_types, objectives=OBJECTIVES,
+        "briefs/new.html", form=form, rows=rows, work_types=_work_types(), objectives=OBJECTIVES,
         priorities=PRIORITIES, brief_errors=brief_errors or {}, task_errors=task_errors or {},
+        focus_row=focus_row, max_rows=brief_form.MAX_ROWS,
     ), status
 
 
@@ -49,17 +56,25 @@ def new_brief():
         return _render_form({}, brief_form.task_rows({}))
     rows = brief_form.task_rows(request.form)
     if request.form.get("action") == "add_row":
-        rows.append({f: "" for f in brief_form.TASK_FIELDS} | {"needs_manager_overlap": False})
-        return _render_form(request.form, rows)
-    data, row_of, parse_errors = brief_form.payload(request.form, rows, current_user.timezone)
+        if len(rows) >= brief_form.MAX_ROWS:
+            return _render_form(request.form, rows, {"tasks": "A brief holds at most "
+                                                     f"{brief_form.MAX_ROWS} tasks."}, status=422)
+        rows.append(brief_form.blank_row())
+        return _render_form(request.form, rows, focus_row=len(rows) - 1)
+    now = utcnow()
+    # Collect every problem (parsing, schema, domain rules) so one round trip reports them all.
+    data, row_of, errors = brief_form.payload(request.form, rows, current_user.timezone, now)
     try:
-        if parse_errors:
-            raise InvalidInput("Some task rows are not valid.",
-                               {"tasks": {row_of.index(i): e for i, e in parse_errors.items()}})
-        brief = services.create_brief(current_user, BriefCreateSchema().load(data), utcnow())
-    except (ValidationError, InvalidInput) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else exc.errors
-        brief_errors, task_errors = brief_form.row_errors(messages, row_of)
+        loaded = BriefCreateSchema().load(data)
+    except ValidationError as exc:
+        errors = brief_form.merge(exc.messages, errors)
+    if not errors:
+        try:
+            brief = services.create_brief(current_user, loaded, now)
+        except InvalidInput as exc:
+            errors = exc.errors
+    if errors:
+        brief_errors, task_errors = brief_form.row_errors(errors, row_of, request.form, rows)
         return _render_form(request.form, rows, brief_errors, task_errors, 422)
     flash(f"Brief posted with {len(brief.tasks)} tasks; they are queued for routing.")
     return redirect(url_for("web.brief_detail", brief_id=brief.id))
@@ -69,7 +84,9 @@ def new_brief():
 @role_required("manager", "admin")
 def brief_detail(brief_id):
     brief = services.brief_for(current_user, brief_id)
-    return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from)
+    return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from,
+                           work_type_names={w.slug: w.name for w in _work_types()},
+                           note_max=NOTE_MAX)
 
 
 @web.route("/tasks/<int:task_id>/review", methods=["POST"])
@@ -77,8 +94,20 @@ def brief_detail(brief_id):
 def review_task(task_id):
     action = request.form.get("action")
     if action not in ("approve", "request_changes", "cancel"):
-        abort(400)
-    task = services.owner_action(task_id, action, current_user, utcnow(),
-                                 {"note": request.form.get("note") or None})
+        abort(400, description="Choose approve, request changes or cancel.")
+    note = (request.form.get("note") or "").strip() or None
+    # Only the column: loading the task here would hand owner_action a copy read before its lock.
+    brief_id = db.session.scalar(select(Task.brief_id).where(Task.id == task_id))
+    if brief_id is None:
+        abort(404, description=f"Task {task_id} does not exist.")
+    if note and len(note) > NOTE_MAX:
+        flash(f"The note is longer than {NOTE_MAX} characters; nothing was changed.", "error")
+        return redirect(url_for("web.brief_detail", brief_id=brief_id, _anchor=f"task-{task_id}"))
+    try:
+        task = services.owner_action(task_id, action, current_user, utcnow(), {"note": note})
+    except Conflict as exc:  # e.g. the page was stale: the task moved on in the meantime
+        db.session.rollback()
+        flash(f"Nothing was changed. {exc.message}", "error")
+        return redirect(url_for("web.brief_detail", brief_id=brief_id, _anchor=f"task-{task_id}"))
     flash(f"Task “{task.title}” is now {task.state.replace('_', ' ')}.")
-    return redirect(url_for("web.brief_detail", brief_id=task.brief_id))
+    return redirect(url_for("web.brief_detail", brief_id=task.brief_id, _anchor=f"task-{task_id}"))

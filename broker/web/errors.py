@@ -1,6 +1,47 @@
-"""Domain errors shown as pages."""
-from flask import render_template
+"""Errors on the pages render as pages (the API's handlers answer JSON)."""
+from flask import make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from broker.extensions import api, db
+
+FRIENDLY = {
+    400: "The request could not be understood. Go back, reload the page and try again.",
+    403: "You do not have access to this page.",
+    404: "There is nothing at this address.",
+    405: "This page cannot be used that way.",
+    500: "Something went wrong on our side; it has been logged. Please try again.",
+}
+CSRF_MESSAGE = ("This form was sent without a valid security token (it may have expired). "
+                "Go back, reload the page and send it again.")
+
+
+def error_page(code: int, message: str, title: str | None = None):
+    return make_response(render_template("error.html", code=code, title=title, message=message), code)
 
 
 def domain_error_page(exc):
-    return render_template("error.html", code=exc.status, message=exc.message), exc.status
+    return error_page(exc.status, exc.message)
+
+
+def http_error_page(exc: HTTPException):
+    """An HTTP error raised while serving a page (abort(), CSRF, 405, uncaught errors)."""
+    if exc.code is None or exc.code >= 500:
+        db.session.rollback()
+    if isinstance(exc, CSRFError):
+        message = CSRF_MESSAGE
+    elif exc.description and exc.description != type(exc).description:
+        message = exc.description
+    else:
+        message = FRIENDLY.get(exc.code, exc.description)
+    response = error_page(exc.code or 500, message, exc.name)
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def not_found(exc: HTTPException):
+    """404 for any URL: a page outside /api/, else flask-smorest's JSON as before."""
+    if request.blueprint is None and not request.path.startswith("/api/"):
+        return http_error_page(exc)
+    return api.handle_http_exception(exc)
