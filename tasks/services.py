@@ -76,7 +76,8 @@ def _task_fields(spec: dict, catalogue: dict) -> dict:
 
 def _locked_task(task_id: int) -> Task:
     """Load a task and hold its row lock (PostgreSQL) until the transaction ends."""
-    task = db.session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    task = db.session.scalar(select(Task).where(Task.id == task_id).with_for_update()
+                             .execution_options(populate_existing=True))
     if task is None:
         raise NotFound(f"Task {task_id} does not exist.")
     return task

@@ -77,7 +77,6 @@ def is_postgres(app):
 
 @pytest.fixture
 def make(app):
-    """Factories for test data, committed through the real services."""
-    with app.app_context():
-        yield factories.Factory(app)
-        db.session.remove()
+    """Factories for test data, committed through the real services (each call in its own app
+    context, so test-client requests never share `g` or the session with the factory)."""
+    return factories.Factory(app)

@@ -2,6 +2,7 @@
 import itertools
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import wraps
 
 from broker.people import services as people
 from broker.timeutil import utcnow
@@ -21,18 +22,35 @@ class Made:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+def in_app_context(method):
+    """Run a factory method in a fresh app context and leave no session behind."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        from broker.extensions import db
+        with self.app.app_context():
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                db.session.remove()
+
+    return wrapper
+
+
 class Factory:
     _seq = itertools.count(1)
 
     def __init__(self, app):
         self.app = app
 
+    @in_app_context
     def user(self, role="manager", timezone="America/New_York", password="correct horse 1"):
         n = next(self._seq)
         user, token = people.create_user(f"{role}{n}@example.com", f"{role.title()} {n}", role,
                                          timezone, password)
         return Made(user.id, token, user.email)
 
+    @in_app_context
     def specialist(self, skills=None, timezone="Asia/Manila", capacity=3, hours=None, **extra):
         n = next(self._seq)
         data = {"email": f"spec{n}@example.com", "name": f"Specialist {n}", "timezone": timezone,
@@ -42,6 +60,7 @@ class Factory:
         user, token = people.create_specialist(data)
         return Made(user.id, token, user.email)
 
+    @in_app_context
     def brief(self, owner: Made, n_tasks=1, **task_overrides):
         from broker.people.models import User
         from broker.extensions import db

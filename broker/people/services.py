@@ -1,6 +1,7 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
 import hashlib
 import secrets
+from functools import cache
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -72,9 +73,14 @@ def user_for_token(token: str) -> User | None:
 def user_by_password(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for either mistake)."""
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
-        return user
-    return None
+    stored = user.password_hash if user and user.password_hash else _dummy_hash()
+    matches = check_password_hash(stored, password or "")  # always hash: timing hides who exists
+    return user if user and user.active and user.password_hash and matches else None
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def update_me(user: User, changes: dict) -> User:

@@ -351,11 +351,13 @@ def _submitted_tasks(make, manager, n):
     """A brief whose n tasks a specialist has claimed and submitted."""
     specialist = make.specialist(skills={"premiere_pro": 4})
     brief_id, task_ids = make.brief(manager, n_tasks=n)
-    doer = db.session.get(User, specialist.id)
-    for task_id in task_ids:
-        tasks.claim(task_id, doer, utcnow())
-        tasks.assignee_action(task_id, "submit", doer, utcnow(),
-                              {"deliverable_url": f"https://drive.example.com/cut-{task_id}.mp4"})
+    with make.app.app_context():
+        doer = db.session.get(User, specialist.id)
+        for task_id in task_ids:
+            tasks.claim(task_id, doer, utcnow())
+            tasks.assignee_action(task_id, "submit", doer, utcnow(),
+                                  {"deliverable_url": f"https://drive.example.com/cut-{task_id}.mp4"})
+        db.session.remove()
     return brief_id, task_ids
 
 
@@ -401,7 +403,9 @@ def test_review_of_a_task_that_moved_on_says_why(page, login, make, app):
     brief_id, (task_id,) = _submitted_tasks(make, manager, 1)
     login(manager)
     page.goto(f"/briefs/{brief_id}")
-    tasks.owner_action(task_id, "approve", db.session.get(User, manager.id), utcnow(), {})
+    with app.app_context():
+        tasks.owner_action(task_id, "approve", db.session.get(User, manager.id), utcnow(), {})
+        db.session.remove()
     page.locator(f"#task-{task_id}").get_by_role("button", name="Request changes").click()
     expect(page).to_have_url(re.compile(rf"/briefs/{brief_id}#task-{task_id}$"))
     expect(page.get_by_role("alert")).to_contain_text("approved")
