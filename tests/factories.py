@@ -72,3 +72,14 @@ class Factory:
                 "tasks": [dict(spec, title=f"{spec['title']} {i + 1}") for i in range(n_tasks)]}
         brief = tasks.create_brief(db.session.get(User, owner.id), data, utcnow())
         return brief.id, [t.id for t in brief.tasks]
+
+
+def count_rows(app, model) -> int:
+    """How many rows a model's table holds now, read in a fresh app context."""
+    from sqlalchemy import func, select
+    from broker.extensions import db
+    with app.app_context():
+        try:
+            return db.session.scalar(select(func.count()).select_from(model))
+        finally:
+            db.session.remove()

@@ -6,13 +6,14 @@ from datetime import datetime
 import pendulum
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from broker.extensions import db
 from broker.people.models import User
 from broker.timeutil import utcnow
 from tasks import services as tasks
 from tasks.models import Brief, Task
+from tests.factories import count_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -25,14 +26,6 @@ def snap(page, name):
     folder = os.environ.get("BROKER_E2E_SHOTS")
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
-
-
-def count_briefs(app) -> int:
-    with app.app_context():
-        try:
-            return db.session.scalar(select(func.count()).select_from(Brief))
-        finally:
-            db.session.remove()
 
 
 def outcome(page):
@@ -198,7 +191,7 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(page, login, make, ap
             expect(row(page, i).get_by_label(label)).to_have_value(value)
     expect(row(page, 2).get_by_label("Needs overlap with my hours")).to_be_checked()
     expect(row(page, 1).get_by_label("Needs overlap with my hours")).not_to_be_checked()
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
 
     # Fixing the fields posts the brief with the values that were kept.
     box.get_by_label("Title").fill("January webinar")
@@ -207,7 +200,7 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(page, login, make, ap
     page.get_by_role("button", name="Post brief").click()
     expect(page).to_have_url(re.compile(r"/briefs/\d+$"))
     expect(page.locator("article.task .state")).to_have_text(["queued"] * 3)
-    assert count_briefs(app) == 1
+    assert count_rows(app, Brief) == 1
 
 
 def test_unreadable_skills_and_a_missing_work_type_are_reported_together(page, login, make, app):
@@ -224,7 +217,7 @@ def test_unreadable_skills_and_a_missing_work_type_are_reported_together(page, l
         re.compile("name:level"))
     expect(page.locator("#success_metric-error")).to_have_text("Required.")
     expect(row(page, 0).get_by_label("Skills")).to_have_value("premiere pro level 3")
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
 
 
 def test_a_brief_without_tasks_is_refused(page, login, make, app):
@@ -235,7 +228,7 @@ def test_a_brief_without_tasks_is_refused(page, login, make, app):
     expect(page.get_by_role("group", name="Deliverables").locator(".field-error")).to_contain_text(
         "Add between 1 and 50 tasks")
     expect(outcome(page).get_by_label("Title")).to_have_value("Q1 pipeline push")
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
 
 
 def test_add_a_task_row_keeps_typed_values(page, login, make, app):
@@ -260,7 +253,7 @@ def test_add_a_task_row_keeps_typed_values(page, login, make, app):
     expect(row(page, 3).get_by_label("Title")).to_have_value("")
     expect(row(page, 3).get_by_label("Title")).to_be_focused()
     snap(page, "brief-new-4-rows")
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
 
     fill_row(page, 3, "Landing page copy", "copywriting", 3)
     page.get_by_role("button", name="Post brief").click()

@@ -5,32 +5,19 @@ They use Flask's test client, so they run (and guard) even where Chromium is mis
 import re
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from broker.extensions import db
 from tasks.models import Brief
+from tests.factories import count_rows
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse 1"
 
 
-class Client(FlaskClient):
-    """A test client whose every request runs in a fresh app context.
-
-    The `make` fixture keeps one app context pushed for the whole test, and a request made
-    under it reuses it, `g` included: flask-login caches the user in `g`, so a second client
-    would see the first one's login.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def new_client(app) -> Client:
-    return Client(app, app.response_class, use_cookies=True)
+def new_client(app):
+    return app.test_client()
 
 
 def csrf_token(client, path="/login") -> str:
@@ -43,14 +30,6 @@ def logged_in(app, user):
                                          "csrf_token": csrf_token(client)})
     assert answer.status_code == 302, answer.text
     return client
-
-
-def count_briefs(app) -> int:
-    with app.app_context():
-        try:
-            return db.session.scalar(select(func.count()).select_from(Brief))
-        finally:
-            db.session.remove()
 
 
 BRIEF = {"title": "Forged", "objective": "pipeline", "success_metric": "none", "row_count": "3",
@@ -66,11 +45,11 @@ def test_post_without_csrf_token_is_refused(app, make):
     assert refused.mimetype == "text/html"
     assert "security token" in refused.text
     assert client.post("/briefs/new", data=BRIEF | {"csrf_token": "forged"}).status_code == 400
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
     # The same form with the session's token goes through, so the 400 was the token alone.
     posted = client.post("/briefs/new", data=BRIEF | {"csrf_token": csrf_token(client, "/briefs/new")})
     assert posted.status_code == 302
-    assert count_briefs(app) == 1
+    assert count_rows(app, Brief) == 1
 
 
 def test_review_and_logout_need_the_token_too(app, make):
@@ -125,7 +104,7 @@ def test_a_tampered_row_count_is_bounded(app, make):
                                                 "csrf_token": token})
         assert page.status_code in (200, 422), row_count
         assert page.text.count('class="task-row') == rows, row_count
-    assert count_briefs(app) == 0
+    assert count_rows(app, Brief) == 0
 
 
 def test_review_of_someone_elses_task_is_refused(app, make):

@@ -2,11 +2,10 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
 
-from broker.extensions import db
 from broker.timeutil import utcnow
 from tasks.models import Brief, Task, TaskEvent
+from tests.factories import count_rows
 
 
 def brief_payload(**task_overrides):
@@ -17,11 +16,6 @@ def brief_payload(**task_overrides):
     return {"title": "Q4 product launch", "description": "Launch assets for the EU market",
             "objective": "pipeline", "success_metric": "40 demo requests from LinkedIn",
             "campaign": "Q4 launch", "tasks": [task]}
-
-
-def count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_manager_posts_brief_with_three_tasks(client, make, app):
@@ -85,7 +79,7 @@ def test_bad_task_refused_field_by_field_and_nothing_stored(client, make, app, o
     errors = r.json["errors"]["json"]["tasks"]
     assert list(errors) == ["1"], errors  # the good first task is not blamed
     assert list(errors["1"]) == [field]
-    assert count(app, Brief) == 0 and count(app, Task) == 0 and count(app, TaskEvent) == 0
+    assert count_rows(app, Brief) == 0 and count_rows(app, Task) == 0 and count_rows(app, TaskEvent) == 0
 
 
 @pytest.mark.parametrize("body, field", [
@@ -100,7 +94,7 @@ def test_bad_brief_fields(client, make, app, body, field):
     r = client.post("/api/v1/briefs", json={**brief_payload(), **body}, headers=m.headers)
     assert r.status_code == 422
     assert field in r.json["errors"]["json"]
-    assert count(app, Brief) == 0
+    assert count_rows(app, Brief) == 0
 
 
 def test_missing_fields_and_non_json(client, make):
@@ -124,7 +118,7 @@ def test_specialist_cannot_post_briefs(client, make, app):
     s = make.specialist()
     r = client.post("/api/v1/briefs", json=brief_payload(), headers=s.headers)
     assert r.status_code == 403 and "manager" in r.json["message"]
-    assert count(app, Brief) == 0
+    assert count_rows(app, Brief) == 0
 
 
 def test_admin_cannot_post_briefs_without_being_the_owner(client, make):

@@ -106,32 +106,23 @@ def decline(data, task_id):
     return services.decline(task_id, g.user, utcnow(), data["reason"])
 
 
-def _assignee_route(action: str, schema):
-    @authenticated("specialist")
+def _step_route(action: str, schema, roles: tuple, service):
+    """POST /tasks/<id>/<action>: one lifecycle step taken by `service` for the caller."""
+
+    @authenticated(*roles)
     @blp.arguments(schema)
     @blp.response(200, s.TaskSchema)
     def view(data, task_id):
-        return services.assignee_action(task_id, action, g.user, utcnow(), data)
+        return service(task_id, action, g.user, utcnow(), data)
 
     view.__name__ = action
-    blp.route(f"/tasks/<int(max=2147483647):task_id>/{action}", methods=["POST"])(view)
-
-
-def _owner_route(action: str, path: str, schema):
-    @authenticated("manager", "admin")
-    @blp.arguments(schema)
-    @blp.response(200, s.TaskSchema)
-    def view(data, task_id):
-        return services.owner_action(task_id, action, g.user, utcnow(), data)
-
-    view.__name__ = action
+    path = action.replace("_", "-")
     blp.route(f"/tasks/<int(max=2147483647):task_id>/{path}", methods=["POST"])(view)
 
 
-_assignee_route("block", s.RequiredReasonSchema)
-_assignee_route("unblock", s.ReasonSchema)
-_assignee_route("submit", s.SubmitSchema)
-_assignee_route("resume", s.NoteSchema)
-_owner_route("approve", "approve", s.NoteSchema)
-_owner_route("request_changes", "request-changes", s.NoteSchema)
-_owner_route("cancel", "cancel", s.ReasonSchema)
+for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
+                         ("submit", s.SubmitSchema), ("resume", s.NoteSchema)]:
+    _step_route(_action, _schema, ("specialist",), services.assignee_action)
+for _action, _schema in [("approve", s.NoteSchema), ("request_changes", s.NoteSchema),
+                         ("cancel", s.ReasonSchema)]:
+    _step_route(_action, _schema, ("manager", "admin"), services.owner_action)
