@@ -108,11 +108,12 @@ def _email(handle: str) -> str:
 def _create_people(now: datetime) -> tuple[dict, dict]:
     """Staff, specialists and time off; returns users and API tokens by handle."""
     users, tokens = {}, {}
+    joined = now - timedelta(days=90)  # the organisation exists before its oldest brief
     for s in data.STAFF:
         users[s.handle], tokens[s.handle] = people.create_user(
-            _email(s.handle), s.name, s.role, s.timezone, data.PASSWORD)
+            _email(s.handle), s.name, s.role, s.timezone, data.PASSWORD, now=joined)
     for s in data.SPECIALISTS:
-        users[s.handle], tokens[s.handle] = people.create_specialist(_profile(s))
+        users[s.handle], tokens[s.handle] = people.create_specialist(_profile(s), now=joined)
     admin = next(users[s.handle] for s in data.STAFF if s.role == "admin")
     for entry in data.TIME_OFF:
         _book_time_off(admin, users[entry.handle], entry, now)
@@ -130,7 +131,8 @@ def _profile(s: data.Specialist) -> dict:
 def _book_time_off(admin: User, user: User, entry: data.TimeOff, now: datetime):
     """Whole local days off, from local midnight in the specialist's zone."""
     start = _local(now, user.timezone).start_of("day").add(days=entry.starts_in_days)
-    people.add_time_off(admin, user.id, _utc(start), _utc(start.add(days=entry.days)), entry.reason)
+    people.add_time_off(admin, user.id, _utc(start), _utc(start.add(days=entry.days)), entry.reason,
+                        now=now)
 
 
 # Time -----------------------------------------------------------------------------------------

@@ -39,18 +39,19 @@ def _check_user_fields(email: str, timezone: str, role: str):
         raise InvalidInput("The user is not valid.", errors)
 
 
-def _build_user(email, name, role, timezone, password=None) -> User:
+def _build_user(email, name, role, timezone, password=None, now: datetime | None = None) -> User:
     _check_user_fields(email, timezone, role)
     user = User(email=email.lower(), name=name, role=role, timezone=timezone,
-                password_hash=generate_password_hash(password) if password else None)
+                password_hash=generate_password_hash(password) if password else None,
+                created_at=now or utcnow())
     db.session.add(user)
     return user
 
 
-def create_user(email: str, name: str, role: str, timezone: str,
-                password: str | None = None) -> tuple[User, str]:
+def create_user(email: str, name: str, role: str, timezone: str, password: str | None = None,
+                now: datetime | None = None) -> tuple[User, str]:
     """Create a user and return it with a fresh API token, shown only this once."""
-    user = _build_user(email, name, role, timezone, password)
+    user = _build_user(email, name, role, timezone, password, now)
     if role == "specialist":
         user.profile = SpecialistProfile(working_hours={})
     token = _new_token(user)
@@ -121,11 +122,12 @@ def _apply_profile(user: User, data: dict):
         profile.skills = [SpecialistSkill(skill=k, level=v) for k, v in sorted(seen.items())]
 
 
-def create_specialist(data: dict) -> tuple[User, str]:
+def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
     """Create a specialist user and profile in one transaction; returns it with its token."""
     _check_profile(data)
-    user = _build_user(data["email"], data["name"], "specialist", data["timezone"], data.get("password"))
-    user.profile = SpecialistProfile(working_hours={})
+    user = _build_user(data["email"], data["name"], "specialist", data["timezone"],
+                       data.get("password"), now)
+    user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
     token = _new_token(user)
     db.session.commit()
@@ -155,7 +157,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
 
 
 def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
-                 reason: str | None = None) -> TimeOff:
+                 reason: str | None = None, now: datetime | None = None) -> TimeOff:
     user = specialist(user_id)
     if actor.role != "admin" and actor.id != user_id:
         raise NotAllowed("Only an admin or the specialist can book time off.")
@@ -165,7 +167,7 @@ def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: dateti
         if other.starts_at < ends_at and starts_at < other.ends_at:
             raise Conflict(f"Overlaps time off {other.starts_at.isoformat()} to {other.ends_at.isoformat()}.")
     entry = TimeOff(specialist_id=user_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
-                    created_at=utcnow())
+                    created_at=now or utcnow())
     user.profile.time_off.append(entry)
     db.session.commit()
     return entry

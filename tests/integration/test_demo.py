@@ -69,6 +69,7 @@ def _check_people():
 def _check_tasks(started):
     briefs = db.session.scalars(select(Brief)).all()
     assert len(briefs) >= 10 and all(b.owner.role == "manager" for b in briefs)
+    assert all(b.owner.created_at < b.created_at for b in briefs)  # people exist before their work
     assert {b.objective for b in briefs} == {"revenue", "pipeline", "retention", "awareness"}
     tasks = db.session.scalars(select(Task)).all()
     assert set(STATES) <= {t.state for t in tasks}

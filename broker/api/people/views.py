@@ -19,12 +19,14 @@ class Me(MethodView):
     @authenticated()
     @blp.response(200, s.UserSchema)
     def get(self):
+        """The caller, with role and timezone."""
         return g.user
 
     @authenticated()
     @blp.arguments(s.MePatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes):
+        """Change the caller's timezone, digest hour or password."""
         return services.update_me(g.user, changes)
 
 
@@ -34,6 +36,7 @@ class Users(MethodView):
     @blp.arguments(s.UserCreateSchema)
     @blp.response(201, s.UserWithTokenSchema)
     def post(self, data):
+        """Create a user (admin); the API token is in the answer, once."""
         user, token = services.create_user(**data)
         user.api_token = token  # transient: dumped once, never stored
         return user
@@ -46,6 +49,7 @@ class Specialists(MethodView):
     @blp.response(200, s.SpecialistSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
+        """Specialist profiles, filterable by skill, activity and timezone."""
         stmt = select(User).join(SpecialistProfile).order_by(User.id)
         if "skill" in query:
             stmt = stmt.where(User.id.in_(select(SpecialistSkill.specialist_id)
@@ -60,6 +64,7 @@ class Specialists(MethodView):
     @blp.arguments(s.SpecialistCreateSchema)
     @blp.response(201, s.SpecialistWithTokenSchema)
     def post(self, data):
+        """Create a specialist user and profile (admin); returns the profile and a fresh token."""
         user, token = services.create_specialist(data)
         return s.specialist_view(user, token)
 
@@ -69,6 +74,7 @@ class Specialist(MethodView):
     @authenticated()
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
+        """One specialist profile."""
         if g.user.role == "specialist" and g.user.id != user_id:
             raise NotAllowed("Specialists can only read their own profile.")
         return s.specialist_view(services.specialist(user_id))
@@ -77,6 +83,7 @@ class Specialist(MethodView):
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
     def patch(self, data, user_id):
+        """Change a profile (admin; the specialist for their own, but not capacity or active)."""
         return s.specialist_view(services.update_specialist(g.user, user_id, data))
 
 
@@ -86,4 +93,5 @@ class TimeOff(MethodView):
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)
     def post(self, data, user_id):
+        """Book time off for a specialist."""
         return services.add_time_off(g.user, user_id, **data)

@@ -19,6 +19,7 @@ blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types,
 @authenticated()
 @blp.response(200, s.WorkTypeSchema(many=True))
 def work_types():
+    """The catalogue of work types and their default skills."""
     return db.session.scalars(select(WorkType).order_by(WorkType.slug)).all()
 
 
@@ -29,6 +30,7 @@ class Briefs(MethodView):
     @blp.response(200, s.BriefSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
+        """Briefs the caller owns (admins: all), newest first."""
         stmt = services.visible_briefs(g.user)
         if "status" in query:
             any_open = exists().where(Task.brief_id == Brief.id, Task.state.in_(lifecycle.OPEN))
@@ -41,6 +43,7 @@ class Briefs(MethodView):
     @blp.arguments(s.BriefCreateSchema)
     @blp.response(201, s.BriefSchema)
     def post(self, data):
+        """Post a brief with one or more tasks; the tasks wait queued for routing."""
         return services.create_brief(g.user, data, utcnow())
 
 
@@ -48,6 +51,7 @@ class Briefs(MethodView):
 @authenticated("manager", "admin")
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
+    """One brief with its tasks' states."""
     return services.brief_for(g.user, brief_id)
 
 
@@ -57,6 +61,7 @@ def brief(brief_id):
 @blp.response(200, s.TaskSummarySchema(many=True))
 @blp.paginate()
 def task_list(query, pagination_parameters):
+    """Tasks the caller may see, newest first, filtered."""
     stmt = services.visible_tasks(g.user).order_by(Task.id.desc())
     for key, value in query.items():
         stmt = stmt.where(getattr(Task, key) == value)
@@ -67,6 +72,7 @@ def task_list(query, pagination_parameters):
 @authenticated("specialist")
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
+    """Queued tasks the calling specialist may claim now, most urgent first."""
     return services.available_tasks(g.user, utcnow())
 
 
@@ -75,12 +81,14 @@ class TaskItem(MethodView):
     @authenticated()
     @blp.response(200, s.TaskSchema)
     def get(self, task_id):
+        """One task with its SLA, routing explanation and full history."""
         return services.task_for(g.user, task_id)
 
     @authenticated("manager", "admin")
     @blp.arguments(s.TaskPatchSchema)
     @blp.response(200, s.TaskSchema)
     def patch(self, changes, task_id):
+        """Change priority, due date or estimate (owner manager or admin)."""
         return services.update_task(task_id, g.user, changes, utcnow())
 
 
@@ -88,6 +96,7 @@ class TaskItem(MethodView):
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
+    """Take a queued task; of racing claims exactly one wins, the rest get 409."""
     return services.claim(task_id, g.user, utcnow())
 
 
@@ -95,6 +104,7 @@ def claim(task_id):
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
+    """Accept the offer made to the caller."""
     return services.accept(task_id, g.user, utcnow())
 
 
@@ -103,6 +113,7 @@ def accept(task_id):
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
 def decline(data, task_id):
+    """Decline the offer made to the caller; the task goes back to the queue."""
     return services.decline(task_id, g.user, utcnow(), data["reason"])
 
 
