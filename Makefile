@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+run: export BROKER_ENV ?= development
 run: install
 	$(BIN)/broker db upgrade
 	$(BIN)/broker demo --if-empty

@@ -20,19 +20,21 @@ def normalise_database_url(url: str) -> str:
 
 
 def from_environment() -> dict:
-    """Settings for a running service; SECRET_KEY has no production default."""
+    """Settings for a running service. SECRET_KEY has no default unless BROKER_ENV=development
+    (which `make run` sets): a production process without one refuses to start."""
     env = os.environ
     secret = env.get("SECRET_KEY")
-    debug_default = env.get("BROKER_ENV", "development") == "development"
-    if not secret and not debug_default:
-        raise RuntimeError("SECRET_KEY must be set when BROKER_ENV is not 'development'")
+    if not secret and env.get("BROKER_ENV", "production") != "development":
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it (any long random string) for production, "
+            "or BROKER_ENV=development for a local run."
+        )
     return {
         "SECRET_KEY": secret or "dev-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env.get("DATABASE_URL") or default_database_url()
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
-        "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
     }
 
 

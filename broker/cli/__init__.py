@@ -13,6 +13,14 @@ def register_commands(app):
         app.cli.add_command(command)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def _app_for_cli():
+    """The app from the environment; a missing setting is a one-line error, not a traceback."""
+    try:
+        return create_app()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_app_for_cli, add_default_commands=False)
 def main():
     """Broker: offshore task brokering and SLA tracking."""
