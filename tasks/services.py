@@ -216,9 +216,12 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, action)
     _require_owner(task, actor, action.replace("_", " "), admin_too=action == "cancel")
+    was_offered = task.state == lifecycle.OFFERED
     _transition(task, action, actor, now, details)
     if task.state in lifecycle.CLOSED:
         task.closed_at, task.offer_expires_at = now, None
+    if was_offered:  # an offer never accepted leaves no assignee behind
+        task.assignee_id = None
     _commit_change()
     return task
 

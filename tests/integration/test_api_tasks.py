@@ -252,3 +252,13 @@ def test_submit_needs_a_real_url_and_block_a_reason(client, team):
     r = post(client, f"{t}/submit", s, {"deliverable_url": "javascript:alert(1)"})
     assert r.status_code == 422 and "deliverable_url" in r.json["errors"]["json"]
     assert post(client, f"{t}/block", s, {}).status_code == 422
+
+
+def test_cancelling_an_offer_frees_the_specialist(client, make, app):
+    m, s = make.user("manager"), make.specialist({"premiere_pro": 5}, capacity=1)
+    _, (t1, t2) = make.brief(m, n_tasks=2)
+    with app.app_context():
+        services.offer(t1, db.session.get(User, s.id), utcnow() + timedelta(hours=1), utcnow())
+    r = post(client, f"{t1}/cancel", m, {"reason": "Brief withdrawn"})
+    assert r.status_code == 200 and r.json["assignee_id"] is None and r.json["offer_expires_at"] is None
+    assert post(client, f"{t2}/claim", s).status_code == 200  # capacity 1, so the offer no longer counts
