@@ -35,6 +35,8 @@ def from_environment() -> dict:
             env.get("DATABASE_URL") or default_database_url()
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
+        **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
+           if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
     }
 
 
@@ -55,4 +57,8 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Login throttling per client address. In memory it is per process, which still bounds
+    # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
+    "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
+    "BROKER_LIMIT_STORAGE_URI": "memory://",
 }

@@ -30,6 +30,7 @@ def app(tmp_path_factory):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 30, "max_overflow": 10}
         if url.startswith("postgresql") else {},
         "BROKER_SCHEDULER": "off",
+        "BROKER_LOGIN_THROTTLE": False,  # the suite logs in far more often than a person does
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -30,6 +30,8 @@ def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
 def register_web(app):
     from broker.web import auth_views, brief_views  # noqa: F401  (routes attach to `web`)
     from broker.web.errors import not_found
+    from broker.web.throttle import register_throttle
+    register_throttle(app)
     app.register_error_handler(404, not_found)  # unknown URLs outside /api/ get a page too
     login_manager.login_view = "web.login"
     login_manager.login_message = "Log in to continue."

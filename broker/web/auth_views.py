@@ -3,9 +3,11 @@ from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from broker.people.services import user_by_password
 from broker.web import web
+from broker.web.throttle import login_wait_seconds
 
 
 def _home_for(user) -> str:
@@ -28,6 +30,9 @@ def login():
         return redirect(_home_for(current_user))
     error, email = None, ""
     if request.method == "POST":
+        wait = login_wait_seconds(request.remote_addr)
+        if wait:
+            raise TooManyRequests(retry_after=wait)
         email = request.form.get("email", "")
         user = user_by_password(email, request.form.get("password", ""))
         if user:

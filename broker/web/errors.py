@@ -10,6 +10,7 @@ FRIENDLY = {
     403: "You do not have access to this page.",
     404: "There is nothing at this address.",
     405: "This page cannot be used that way.",
+    429: "Too many attempts from your address. Wait a minute, then try again.",
     500: "Something went wrong on our side; it has been logged. Please try again.",
 }
 CSRF_MESSAGE = ("This form was sent without a valid security token (it may have expired). "
@@ -30,6 +31,8 @@ def http_error_page(exc: HTTPException):
         db.session.rollback()
     if isinstance(exc, CSRFError):
         message = CSRF_MESSAGE
+    elif exc.code == 429:
+        message = FRIENDLY[429]
     elif exc.description and exc.description != type(exc).description:
         message = exc.description
     else:
@@ -37,6 +40,8 @@ def http_error_page(exc: HTTPException):
     response = error_page(exc.code or 500, message, exc.name)
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if getattr(exc, "retry_after", None):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
