@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from broker import settings
 from broker.extensions import api, csrf, db, login_manager, migrate
@@ -13,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(settings.DEFAULTS)
     app.config.update(config if config is not None else settings.from_environment())
+    register_proxy(app)
     register_extensions(app)
     register_models()
     register_blueprints(app)
@@ -20,6 +22,14 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our jobs log their own outcome
     return app
+
+
+def register_proxy(app: Flask):
+    """Behind N trusted reverse proxies, read the client address and scheme from their headers
+    (the login throttle counts per client address)."""
+    hops = app.config.get("BROKER_PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask):

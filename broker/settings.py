@@ -35,6 +35,7 @@ def from_environment() -> dict:
             env.get("DATABASE_URL") or default_database_url()
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
+        "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
     }
