@@ -1,16 +1,16 @@
-"""Brief and task services: each one checks the rules, does the work and owns the transaction."""
+"""Brief and task commands: each one checks the rules, does the work and owns the transaction."""
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
 from tasks import lifecycle
-from tasks.eligibility import Candidate, lasting_refusal, momentary_refusal, refusal
-from tasks.models import PRIORITY_RANK, Brief, Task, TaskEvent, WorkType
+from tasks.eligibility import lasting_refusal, momentary_refusal
+from tasks.models import Brief, Task, TaskEvent, WorkType
+from tasks.queries import candidate
 from tasks.signals import task_event_recorded
 
 
@@ -106,21 +106,6 @@ def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
     if task.brief.owner_id == actor.id or (admin_too and actor.role == "admin"):
         return
     raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
-
-
-def candidate(user: User) -> Candidate:
-    """Eligibility facts for a specialist, read from the directory and the task table."""
-    profile = user.profile
-    if profile is None:
-        raise NotAllowed("Only specialists with a profile take tasks.")
-    load = db.session.scalar(
-        select(func.count()).select_from(Task)
-        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.LOADED))
-    )
-    return Candidate(user_id=user.id, active=profile.active and user.active,
-                     skills={s.skill: s.level for s in profile.skills},
-                     capacity=profile.capacity, load=load,
-                     time_off=[(t.starts_at, t.ends_at) for t in profile.time_off])
 
 
 def claim(task_id: int, actor: User, now: datetime) -> Task:
@@ -245,68 +230,3 @@ def update_task(task_id: int, actor: User, changes: dict, now: datetime) -> Task
 
 def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
-
-
-def visible_tasks(actor: User):
-    """A select() of the tasks `actor` may see: admins all, managers their briefs', specialists
-    their own plus the queue."""
-    query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
-                                 selectinload(Task.events))
-    if actor.role == "manager":
-        query = query.join(Brief).where(Brief.owner_id == actor.id)
-    elif actor.role == "specialist":
-        query = query.where((Task.assignee_id == actor.id) | (Task.state == lifecycle.QUEUED))
-    return query
-
-
-def task_for(actor: User, task_id: int) -> Task:
-    """One task, if it exists and the actor may see it (history counts for past assignees)."""
-    task = db.session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"Task {task_id} does not exist.")
-    if actor.role == "admin" or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
-        return task
-    if actor.role == "specialist" and (
-        task.state == lifecycle.QUEUED or any(e.actor_id == actor.id for e in task.events)
-    ):
-        return task
-    raise NotAllowed("You can only see your own tasks, your briefs' tasks, or the open queue.")
-
-
-def visible_briefs(actor: User):
-    if actor.role not in ("manager", "admin"):
-        raise NotAllowed("Briefs are for managers and admins.")
-    query = select(Brief).options(
-        selectinload(Brief.owner),
-        selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
-    ).order_by(Brief.id.desc())
-    return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
-
-
-def brief_for(actor: User, brief_id: int) -> Brief:
-    if actor.role not in ("manager", "admin"):
-        raise NotAllowed("Briefs are for managers and admins.")
-    brief = db.session.get(Brief, brief_id)
-    if brief is None:
-        raise NotFound(f"Brief {brief_id} does not exist.")
-    if actor.role != "admin" and brief.owner_id != actor.id:
-        raise NotAllowed("This brief belongs to another manager.")
-    return brief
-
-
-def available_tasks(actor: User, now: datetime) -> list[Task]:
-    """Queued tasks this specialist could claim now, most urgent first."""
-    if actor.role != "specialist":
-        raise NotAllowed("Only specialists pick tasks.")
-    who = candidate(actor)
-    queued = db.session.scalars(
-        select(Task).where(Task.state == lifecycle.QUEUED).order_by(Task.id)
-    ).all()
-    eligible = [t for t in queued if refusal(t.skills, who, now) is None]
-    return sorted(eligible, key=urgency_key)
-
-
-def urgency_key(task: Task):
-    """Sort key: priority first, then the earliest due date, then the oldest."""
-    far = datetime.max.replace(tzinfo=task.created_at.tzinfo)
-    return (PRIORITY_RANK[task.priority], task.due_at or far, task.created_at, task.id)

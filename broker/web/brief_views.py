@@ -11,7 +11,7 @@ from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
 from broker.web import brief_form, web
-from tasks import lifecycle, services
+from tasks import lifecycle, queries, services
 from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
 
 NOTE_MAX = 5000  # as the API's NoteSchema
@@ -37,7 +37,7 @@ def _work_types() -> list[WorkType]:
 @web.route("/briefs")
 @role_required("manager", "admin")
 def briefs():
-    rows = db.session.scalars(services.visible_briefs(current_user)).all()
+    rows = db.session.scalars(queries.visible_briefs(current_user)).all()
     return render_template("briefs/list.html", briefs=rows)
 
 
@@ -83,7 +83,7 @@ def new_brief():
 @web.route("/briefs/<int:brief_id>")
 @role_required("manager", "admin")
 def brief_detail(brief_id):
-    brief = services.brief_for(current_user, brief_id)
+    brief = queries.brief_for(current_user, brief_id)
     return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from,
                            work_type_names={w.slug: w.name for w in _work_types()},
                            note_max=NOTE_MAX)

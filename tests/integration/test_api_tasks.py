@@ -6,7 +6,7 @@ import pytest
 from broker.extensions import db
 from broker.people.models import User
 from broker.timeutil import utcnow
-from tasks import services
+from tasks import queries, services
 
 
 def post(client, path, who, json=None):
@@ -191,7 +191,7 @@ def test_offers_expire_back_to_the_queue(make, app):
         services.offer(t, db.session.get(User, s.id), now + timedelta(minutes=10), now)
         assert services.expire_offers(now + timedelta(minutes=9)) == 0
         assert services.expire_offers(now + timedelta(minutes=10)) == 1
-        task = services.task_for(db.session.get(User, m.id), t)
+        task = queries.task_for(db.session.get(User, m.id), t)
         assert task.state == "queued" and task.assignee_id is None
         assert task.events[-1].type == "offer_expired" and task.events[-1].actor_id is None
 

@@ -9,7 +9,7 @@ from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
 from broker.timeutil import utcnow
-from tasks import lifecycle, services
+from tasks import lifecycle, queries, services
 from tasks.models import Brief, Task, WorkType
 
 blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types, briefs and tasks")
@@ -31,7 +31,7 @@ class Briefs(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Briefs the caller owns (admins: all), newest first."""
-        stmt = services.visible_briefs(g.user)
+        stmt = queries.visible_briefs(g.user)
         if "status" in query:
             any_open = exists().where(Task.brief_id == Brief.id, Task.state.in_(lifecycle.OPEN))
             any_done = exists().where(Task.brief_id == Brief.id, Task.state == lifecycle.APPROVED)
@@ -52,7 +52,7 @@ class Briefs(MethodView):
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
     """One brief with its tasks' states."""
-    return services.brief_for(g.user, brief_id)
+    return queries.brief_for(g.user, brief_id)
 
 
 @blp.route("/tasks")
@@ -62,7 +62,7 @@ def brief(brief_id):
 @blp.paginate()
 def task_list(query, pagination_parameters):
     """Tasks the caller may see, newest first, filtered."""
-    stmt = services.visible_tasks(g.user).order_by(Task.id.desc())
+    stmt = queries.visible_tasks(g.user).order_by(Task.id.desc())
     for key, value in query.items():
         stmt = stmt.where(getattr(Task, key) == value)
     return page_of(stmt, pagination_parameters)
@@ -73,7 +73,7 @@ def task_list(query, pagination_parameters):
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
     """Queued tasks the calling specialist may claim now, most urgent first."""
-    return services.available_tasks(g.user, utcnow())
+    return queries.available_tasks(g.user, utcnow())
 
 
 @blp.route("/tasks/<int(max=2147483647):task_id>")
@@ -82,7 +82,7 @@ class TaskItem(MethodView):
     @blp.response(200, s.TaskSchema)
     def get(self, task_id):
         """One task with its SLA, routing explanation and full history."""
-        return services.task_for(g.user, task_id)
+        return queries.task_for(g.user, task_id)
 
     @authenticated("manager", "admin")
     @blp.arguments(s.TaskPatchSchema)
