@@ -59,7 +59,7 @@ def local_due(text: str, tz: str) -> datetime | None:
     return pendulum.instance(naive, tz=tz) if naive.tzinfo is None else naive
 
 
-def payload(form, rows: list[dict], tz: str, now: datetime) -> tuple[dict, list[int], dict]:
+def payload(form, rows: list[dict], tz: str) -> tuple[dict, list[int], dict]:
     """The brief payload, the row index of each task in it, and the errors found while parsing.
 
     Errors have the schema's shape ({"tasks": {position: {field: [message]}}}) so they merge
@@ -85,8 +85,6 @@ def payload(form, rows: list[dict], tz: str, now: datetime) -> tuple[dict, list[
         else:
             if due is not None:
                 task["due_at"] = due.isoformat()
-                if due <= now:  # create_brief checks this too, but only once the schema passes
-                    problems.setdefault(position, {})["due_at"] = ["Due date is in the past."]
         data["tasks"].append(task)
         row_of.append(index)
     return data, row_of, {"tasks": problems} if problems else {}

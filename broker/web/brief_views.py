@@ -63,7 +63,7 @@ def new_brief():
         return _render_form(request.form, rows, focus_row=len(rows) - 1)
     now = utcnow()
     # Collect every problem (parsing, schema, domain rules) so one round trip reports them all.
-    data, row_of, errors = brief_form.payload(request.form, rows, current_user.timezone, now)
+    data, row_of, errors = brief_form.payload(request.form, rows, current_user.timezone)
     try:
         loaded = BriefCreateSchema().load(data)
     except ValidationError as exc:

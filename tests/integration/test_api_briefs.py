@@ -147,3 +147,18 @@ def test_brief_list_is_paginated_and_filtered(client, make):
     assert len(client.get("/api/v1/briefs?status=open", headers=m.headers).json) == 5
     assert client.get("/api/v1/briefs?status=done", headers=m.headers).json == []
     assert client.get("/api/v1/briefs?page_size=0", headers=m.headers).status_code == 422
+
+
+def test_every_problem_is_reported_in_one_answer(client, make, app):
+    m = make.user("manager")
+    body = brief_payload(due_at="2020-01-01T09:00:00+00:00")
+    body["tasks"].append(dict(body["tasks"][0], work_type="knitting", due_at=None, estimate_hours=-1))
+    body["objective"] = "vibes"
+    r = client.post("/api/v1/briefs", json=body, headers=m.headers)
+    assert r.status_code == 422
+    errors = r.json["errors"]["json"]
+    assert set(errors) == {"objective", "tasks"}
+    assert errors["tasks"]["0"] == {"due_at": ["Due date is in the past."]}
+    assert set(errors["tasks"]["1"]) == {"work_type", "estimate_hours"}
+    assert "knitting" in errors["tasks"]["1"]["work_type"][0]
+    assert count_rows(app, Brief) == 0

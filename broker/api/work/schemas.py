@@ -1,12 +1,28 @@
 """Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
 
 from broker.api.pagination import MAX_ID
 from broker.api.people.schemas import SLUG
+from broker.extensions import db
+from broker.timeutil import utcnow
 from tasks.lifecycle import STATES
-from tasks.models import OBJECTIVES, PRIORITIES
+from tasks.models import OBJECTIVES, PRIORITIES, WorkType
 
 TITLE = validate.Length(min=1, max=200)
+
+
+def in_future(value):
+    """Due dates must lie ahead (the service checks again against its own `now`)."""
+    if value <= utcnow():
+        raise ValidationError("Due date is in the past.")
+
+
+def known_work_type(slug: str):
+    """Work types are a catalogue: refuse unknown slugs here, so every error comes in one answer."""
+    known = db.session.scalars(select(WorkType.slug).order_by(WorkType.slug)).all()
+    if slug not in known:
+        raise ValidationError(f"Unknown work type {slug!r}; known: {', '.join(known)}.")
 
 
 class RequiredSkillSchema(Schema):
@@ -23,12 +39,12 @@ class WorkTypeSchema(Schema):
 
 class TaskCreateSchema(Schema):
     title = fields.String(required=True, validate=TITLE)
-    work_type = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    work_type = fields.String(required=True, validate=[validate.Length(min=1, max=64), known_work_type])
     skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=None,
                          metadata={"description": "Defaults to the work type's skills."})
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
     estimate_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1000))
-    due_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    due_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=in_future)
     needs_manager_overlap = fields.Boolean(load_default=False)
 
 
@@ -139,5 +155,5 @@ class SubmitSchema(NoteSchema):
 
 class TaskPatchSchema(Schema):
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
-    due_at = fields.AwareDateTime(allow_none=True)
+    due_at = fields.AwareDateTime(allow_none=True, validate=in_future)
     estimate_hours = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1000))
