@@ -108,22 +108,28 @@ def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
     raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
 
 
+def _require_able(task: Task, specialist: User, now: datetime, refused: str):
+    """Refuse a specialist who cannot take `task` at `now`: 403 for lasting reasons (skills,
+    inactive), 409 for passing ones (capacity, time off). Holds the profile's row lock, so one
+    specialist's parallel claims or offers cannot overrun capacity."""
+    db.session.execute(select(SpecialistProfile.user_id)
+                       .where(SpecialistProfile.user_id == specialist.id).with_for_update())
+    who = candidate(specialist)
+    lasting = lasting_refusal(task.skills, who)
+    if lasting:
+        raise NotAllowed(f"{refused}: {lasting}.")
+    momentary = momentary_refusal(who, now)
+    if momentary:
+        raise Conflict(f"{refused} now: {momentary}.")
+
+
 def claim(task_id: int, actor: User, now: datetime) -> Task:
     """A specialist takes a queued task; of two racing claims exactly one wins."""
     if actor.role != "specialist":
         raise NotAllowed("Only specialists claim tasks.")
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "claim")
-    # Lock the profile too, so one specialist's parallel claims cannot overrun capacity.
-    db.session.execute(select(SpecialistProfile.user_id)
-                       .where(SpecialistProfile.user_id == actor.id).with_for_update())
-    who = candidate(actor)
-    lasting = lasting_refusal(task.skills, who)
-    if lasting:
-        raise NotAllowed(f"You cannot claim this task: {lasting}.")
-    momentary = momentary_refusal(who, now)
-    if momentary:
-        raise Conflict(f"You cannot claim this task now: {momentary}.")
+    _require_able(task, actor, now, "You cannot claim this task")
     _transition(task, "claim", actor, now, {})
     task.assignee_id, task.accepted_at = actor.id, now
     _commit_change()
@@ -132,11 +138,13 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
 
 def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
           explanation: dict | None = None) -> Task:
-    """Reserve a queued task for one specialist until `expires_at` (used by routing)."""
+    """Reserve a queued task for one eligible specialist until `expires_at` (used by routing)."""
     if expires_at <= now:
         raise InvalidInput("An offer must expire after it is made.",
                            {"expires_at": ["Must be later than now."]})
     task = _locked_task(task_id)
+    lifecycle.next_state(task.state, "offer")
+    _require_able(task, specialist, now, f"{specialist.name} cannot be offered this task")
     _transition(task, "offer", None, now,
                 {"specialist_id": specialist.id, "expires_at": expires_at.isoformat(),
                  **({"explanation": explanation} if explanation else {})})

@@ -23,6 +23,7 @@ from broker.timeutil import parse_instant, utcnow
 from tasks import services as tasks
 from tasks.eligibility import missing_skills, refusal
 from tasks.lifecycle import STATES
+from tasks.queries import candidate
 from tasks.models import Task
 
 SEED = 42  # the same demo every time, for the same "now"
@@ -238,12 +239,8 @@ def _perform(step: Step, task_id: int, users: dict):
 
 
 def _offer(d: Deed):
-    """Offer as routing would: only to an eligible specialist, with a short explanation."""
+    """Offer as routing would, with a short explanation (offer() refuses ineligible people)."""
     task = db.session.get(Task, d.task_id)
-    reason = refusal(task.skills, tasks.candidate(d.specialist), d.at)
-    if reason:
-        raise click.ClickException(f"Demo data error: {d.specialist.email} cannot take {task.title!r}: "
-                                   f"{reason}.")
     return tasks.offer(d.task_id, d.specialist, d.at + OFFER_WINDOW, d.at, _explanation(task, d))
 
 
@@ -252,7 +249,7 @@ def _explanation(task: Task, d: Deed) -> dict:
     skilled = [_email(s.handle) for s in data.SPECIALISTS if not missing_skills(task.skills, s.skills)]
     rivals = db.session.scalars(select(User).where(User.email.in_(skilled), User.id != d.specialist.id)
                                 .order_by(User.id))
-    others = [u.id for u in rivals if refusal(task.skills, tasks.candidate(u), d.at) is None]
+    others = [u.id for u in rivals if refusal(task.skills, candidate(u), d.at) is None]
     needed = {r["skill"] for r in task.skills}
     level = min(s.level for s in d.specialist.profile.skills if s.skill in needed)
     return {"winner": d.specialist.id, "considered": len(others) + 1, "runners_up": others[:2],

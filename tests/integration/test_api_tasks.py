@@ -6,6 +6,7 @@ import pytest
 from broker.extensions import db
 from broker.people.models import User
 from broker.timeutil import utcnow
+from broker.errors import Conflict, NotAllowed
 from tasks import queries, services
 
 
@@ -262,3 +263,18 @@ def test_cancelling_an_offer_frees_the_specialist(client, make, app):
     r = post(client, f"{t1}/cancel", m, {"reason": "Brief withdrawn"})
     assert r.status_code == 200 and r.json["assignee_id"] is None and r.json["offer_expires_at"] is None
     assert post(client, f"{t2}/claim", s).status_code == 200  # capacity 1, so the offer no longer counts
+
+
+def test_offers_go_only_to_specialists_who_can_take_the_task(make, app):
+    m = make.user("manager")
+    junior = make.specialist({"premiere_pro": 1})
+    full = make.specialist({"premiere_pro": 5}, capacity=1)
+    _, (t1, t2) = make.brief(m, n_tasks=2)
+    now = utcnow()
+    with app.app_context():
+        with pytest.raises(NotAllowed, match="premiere_pro level 3"):
+            services.offer(t1, db.session.get(User, junior.id), now + timedelta(hours=1), now)
+        services.offer(t1, db.session.get(User, full.id), now + timedelta(hours=1), now)
+        with pytest.raises(Conflict, match="capacity"):
+            services.offer(t2, db.session.get(User, full.id), now + timedelta(hours=1), now)
+        assert [e.type for e in queries.task_for(db.session.get(User, m.id), t2).events] == ["created"]
