@@ -83,3 +83,21 @@ def count_rows(app, model) -> int:
             return db.session.scalar(select(func.count()).select_from(model))
         finally:
             db.session.remove()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token a page's form carries, as a browser would send it back."""
+    import re
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def scratch_app(tmp_path, migrate: bool = True, **config):
+    """A second app on its own throwaway SQLite file, for tests that change app-wide settings."""
+    from flask_migrate import upgrade
+    from broker.app import create_app
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "BROKER_SCHEDULER": "off",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.db'}", **config})
+    if migrate:
+        with app.app_context():
+            upgrade()
+    return app

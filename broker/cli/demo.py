@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 
 import click
 import pendulum
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -28,6 +27,7 @@ from tasks.models import Task
 
 SEED = 42  # the same demo every time, for the same "now"
 OFFER_WINDOW = timedelta(hours=4)
+LOGIN_URL = "http://127.0.0.1:5000/login"  # where `make run` serves
 GAPS = {  # hours an action usually follows the step before it
     "offer": (0.05, 0.5), "accept": (0.3, 3), "decline": (0.3, 2), "claim": (0.5, 6),
     "block": (2, 10), "unblock": (4, 20), "submit": (4, 24), "request_changes": (2, 18),
@@ -300,8 +300,7 @@ def _print_summary(tokens: dict):
                f"{len(data.SPECIALISTS)} specialists in {zones} timezones, {len(data.BRIEFS)} briefs, "
                f"{sum(states.values())} tasks.")
     click.echo("Tasks by state: " + ", ".join(f"{s} {states.get(s, 0)}" for s in STATES))
-    base = current_app.config.get("BROKER_BASE_URL", "http://127.0.0.1:5000")
-    click.echo(f"\nLog in at {base}/login with password {data.PASSWORD} (every demo user has it).\n")
+    click.echo(f"\nLog in at {LOGIN_URL} with password {data.PASSWORD} (every demo user has it).\n")
     rows = [(s.handle, s.role, s.timezone) for s in data.STAFF]
     rows += [(s.handle, "specialist", s.timezone) for s in data.SPECIALISTS if s.handle in data.SHOWCASE]
     click.echo(f"{'email':<34} {'role':<11} {'timezone':<20} API token")

@@ -2,30 +2,21 @@
 
 They use Flask's test client, so they run (and guard) even where Chromium is missing.
 """
-import re
 
 import pytest
 from sqlalchemy import select
 
 from broker.extensions import db
 from tasks.models import Brief
-from tests.factories import count_rows
+from tests.factories import count_rows, csrf_token
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse 1"
 
 
-def new_client(app):
-    return app.test_client()
-
-
-def csrf_token(client, path="/login") -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
-
-
 def logged_in(app, user):
-    client = new_client(app)
+    client = app.test_client()
     answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
                                          "csrf_token": csrf_token(client)})
     assert answer.status_code == 302, answer.text
@@ -65,13 +56,13 @@ def test_login_never_redirects_to_another_site(app, make):
     manager = make.user("manager")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example",
                    "javascript:alert(1)", "briefs"):
-        client = new_client(app)
+        client = app.test_client()
         answer = client.post("/login", query_string={"next": target},
                              data={"email": manager.email, "password": PASSWORD,
                                    "csrf_token": csrf_token(client)})
         assert answer.status_code == 302
         assert answer.headers["Location"] == "/briefs", target
-    client = new_client(app)
+    client = app.test_client()
     answer = client.post("/login", query_string={"next": "/briefs/new?x=1"},
                          data={"email": manager.email, "password": PASSWORD,
                                "csrf_token": csrf_token(client)})

@@ -10,6 +10,7 @@ from broker.people.services import user_by_password
 from broker.timeutil import utcnow
 from tasks.lifecycle import STATES
 from tasks.models import Brief, Task
+from tests.factories import csrf_token
 
 TOKEN_ROW = re.compile(r"^(\S+@\S+)\s+(admin|manager|specialist)\s+(\S+)\s+(brk_\S+)$", re.M)
 
@@ -106,7 +107,6 @@ def _check_manager_login(app):
     manager = db.session.scalar(select(User).where(User.role == "manager").order_by(User.id))
     assert user_by_password(manager.email, "broker-demo") == manager
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = csrf_token(client)
     r = client.post("/login", data={"email": manager.email, "password": "broker-demo", "csrf_token": csrf})
     assert r.status_code == 302 and r.headers["Location"].endswith("/briefs")

@@ -1,20 +1,14 @@
 """Guessing passwords at /login is throttled per client address (Flask-Limiter)."""
-import re
-
-from flask_migrate import upgrade
-
-from broker.app import create_app
 from broker.people.services import create_user
+from tests.factories import csrf_token, scratch_app
 
 
 def test_eleventh_login_attempt_in_a_minute_is_refused(tmp_path):
-    app = create_app({"SECRET_KEY": "t", "BROKER_SCHEDULER": "off",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'throttle.db'}"})
+    app = scratch_app(tmp_path)
     with app.app_context():
-        upgrade()
         create_user("mo@example.com", "Mo", "manager", "Europe/London", "right password")
     client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    token = csrf_token(client)
     form = {"email": "mo@example.com", "password": "wrong", "csrf_token": token}
     codes = [client.post("/login", data=form).status_code for _ in range(10)]
     assert codes == [401] * 10
@@ -28,13 +22,9 @@ def test_eleventh_login_attempt_in_a_minute_is_refused(tmp_path):
 
 
 def test_behind_a_proxy_the_forwarded_address_is_counted(tmp_path):
-    app = create_app({"SECRET_KEY": "t", "BROKER_SCHEDULER": "off", "BROKER_PROXY_HOPS": 1,
-                      "BROKER_LOGIN_LIMIT": "2 per minute",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}"})
-    with app.app_context():
-        upgrade()
+    app = scratch_app(tmp_path, BROKER_PROXY_HOPS=1, BROKER_LOGIN_LIMIT="2 per minute")
     client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    token = csrf_token(client)
     form = {"email": "x@example.com", "password": "wrong", "csrf_token": token}
 
     def attempt(client_address):

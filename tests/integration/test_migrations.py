@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.types import TypeDecorator
 
-from broker.app import create_app
+from tests.factories import scratch_app
 from broker.extensions import NAMING, db
 from tasks.catalogue import WORK_TYPES
 
@@ -84,12 +84,7 @@ def test_downgrade_to_base_and_upgrade_again(app, tmp_path):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("runs on a throwaway SQLite file; the session database stays untouched")
-    other = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'round-trip.db'}",
-        "BROKER_SCHEDULER": "off",
-    })
+    other = scratch_app(tmp_path, migrate=False)
     app_tables = {t.name for t in db.metadata.sorted_tables}
     with other.app_context():
         upgrade()

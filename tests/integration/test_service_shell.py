@@ -1,7 +1,7 @@
 """Health, the OpenAPI document, error format edges, and the CLI."""
 import re
 
-from broker.app import create_app
+from tests.factories import scratch_app
 from broker.extensions import db
 from broker.people.services import user_for_token
 
@@ -13,9 +13,9 @@ def test_health_reports_database_and_scheduler(client):
 
 
 def test_health_is_503_when_the_database_does_not_answer(tmp_path):
-    app = create_app({"SECRET_KEY": "t", "TESTING": True, "BROKER_SCHEDULER": "off",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}})
+    app = scratch_app(tmp_path, migrate=False,
+                      SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none",
+                      SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})
     r = app.test_client().get("/api/v1/health")
     assert r.status_code == 503
     assert r.json["database"] == "unavailable" and r.json["status"] == "degraded"
@@ -44,8 +44,7 @@ def test_unknown_path_and_wrong_method_are_json(client, make):
 
 
 def test_unexpected_errors_are_a_json_500_that_hides_details(tmp_path):
-    app = create_app({"SECRET_KEY": "t", "BROKER_SCHEDULER": "off",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    app = scratch_app(tmp_path, migrate=False, TESTING=False)
 
     @app.route("/api/v1/_boom")
     def boom():
