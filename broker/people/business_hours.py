@@ -1,0 +1,136 @@
+"""Business-hours arithmetic over weekly local hours, a timezone, holidays and time off (pure).
+
+Shared by routing (when can a specialist start and finish) and the SLA clocks (when is a target
+due). Weekly hours are local wall time per weekday and may cross midnight; instants are aware and
+come back in UTC. Wall times that a DST change skips are read with the offset before the change,
+which moves them forward (02:30 on a spring-forward night is 03:30 new time).
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterator
+
+import pendulum
+
+from broker.people.hours import DAY, WEEKDAYS, _minutes
+
+UTC = timezone.utc
+HORIZON_DAYS = 800  # searching further than this for working time means there is none
+
+
+@dataclass(frozen=True)
+class WorkWeek:
+    """Working time: weekly `hours` in zone `tz`, minus local `holidays` and UTC `closed` spans."""
+
+    hours: dict
+    tz: str
+    holidays: frozenset = frozenset()  # local dates with no working time at all
+    closed: tuple = ()  # (start, end) aware instants off work: time off, blocked time
+    _days: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        days = []
+        for day in WEEKDAYS:
+            spans = []
+            for start, end in self.hours.get(day, []):
+                s, e = _minutes(start), _minutes(end)
+                spans.append((s, e if e > s else e + DAY))
+            days.append(tuple(sorted(spans)))
+        object.__setattr__(self, "_days", tuple(days))
+        object.__setattr__(self, "closed", tuple(sorted(
+            (_utc(s), _utc(e)) for s, e in self.closed if e > s)))
+
+    @property
+    def has_hours(self) -> bool:
+        return any(self._days)
+
+
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("naive datetime: an offset or zone is required")
+    return at.astimezone(UTC)
+
+
+def _local_instant(day: date, minute: int, zone) -> datetime:
+    """UTC instant of local wall time `minute` minutes after midnight starting `day`."""
+    day = day + timedelta(days=minute // DAY)
+    minute %= DAY
+    wall = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone)
+    return wall.astimezone(UTC)
+
+
+def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
+    zone = pendulum.timezone(week.tz)
+    day = start.astimezone(zone).date() - timedelta(days=1)  # yesterday's span may cross midnight
+    for _ in range(HORIZON_DAYS):
+        if day not in week.holidays:
+            for s, e in week._days[day.weekday()]:
+                span_start, span_end = _local_instant(day, s, zone), _local_instant(day, e, zone)
+                if span_end > start:
+                    yield max(span_start, start), span_end
+        day += timedelta(days=1)
+
+
+def _minus_closed(spans, closed) -> Iterator[tuple[datetime, datetime]]:
+    """Cut the closed intervals out of ordered spans."""
+    for start, end in spans:
+        for off_start, off_end in closed:
+            if off_end <= start or off_start >= end:
+                continue
+            if off_start > start:
+                yield start, off_start
+            start = max(start, off_end)
+            if start >= end:
+                break
+        if start < end:
+            yield start, end
+
+
+def working_spans(week: WorkWeek, start: datetime, end: datetime | None = None
+                  ) -> Iterator[tuple[datetime, datetime]]:
+    """The working intervals (UTC) from `start`, up to `end` when given, in order."""
+    start = _utc(start)
+    end = _utc(end) if end is not None else None
+    if not week.has_hours:
+        return
+    for s, e in _minus_closed(_weekly_spans(week, start), week.closed):
+        if end is not None and s >= end:
+            return
+        yield s, min(e, end) if end is not None else e
+
+
+def next_working_instant(week: WorkWeek, at: datetime) -> datetime | None:
+    """`at` itself when it is working time, else the start of the next working span (or None)."""
+    for start, _ in working_spans(week, at):
+        return start
+    return None
+
+
+def working_hours_between(week: WorkWeek, start: datetime, end: datetime) -> float:
+    """Working hours from `start` to `end` (0 when `end` is not after `start`)."""
+    if _utc(end) <= _utc(start):
+        return 0.0
+    seconds = sum((e - s).total_seconds() for s, e in working_spans(week, start, end))
+    return seconds / 3600
+
+
+def add_working_hours(week: WorkWeek, start: datetime, hours: float) -> datetime | None:
+    """The instant once `hours` of working time have passed after `start` (None if never).
+
+    Work that ends exactly as a span ends finishes then, not at the next span's start.
+    """
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    left = timedelta(hours=hours)
+    if not left:
+        return _utc(start)
+    for s, e in working_spans(week, start):
+        if e - s >= left:
+            return s + left
+        left -= e - s
+    return None
+
+
+def always(tz: str = "UTC") -> WorkWeek:
+    """Working time around the clock (the `24x7` calendar)."""
+    return WorkWeek({day: [["00:00", "24:00"]] for day in WEEKDAYS}, tz)
