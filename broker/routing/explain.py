@@ -1,0 +1,92 @@
+"""Words and numbers for each routing decision, as stored on the task and shown to people."""
+from datetime import datetime, timedelta
+
+import numpy as np
+import pendulum
+
+from broker.people.business_hours import working_spans
+from broker.routing.engine import Round
+from broker.routing.model import FACTORS, Decision
+
+FACTOR_WORDS = {
+    "on_time": "finishing before the target", "speed": "finishing sooner",
+    "skill_fit": "a closer skill fit", "load": "a lighter load", "record": "a better on-time record",
+    "continuity": "already working on this brief", "overlap": "more hours shared with the manager",
+    "priority": "priority",
+}
+
+
+class Explainer:
+    """Turns a round's decisions into explanation dicts; caches per-specialist phrases."""
+
+    def __init__(self, rnd: Round):
+        self.rnd, self.now = rnd, rnd.now
+        self._availability: dict = {}
+
+    def explain(self, decision: Decision) -> dict:
+        base = {"decided_at": self.now.isoformat(), "considered": decision.considered}
+        if decision.specialist_id is None:
+            return {**base, "outcome": "waiting", "reason": decision.reason,
+                    "summary": f"Waiting in the queue: {decision.reason}.",
+                    "filtered": decision.filtered, "candidates": []}
+        candidates = [self._candidate(c) for c in decision.candidates]
+        return {**base, "outcome": "offered", "reason": None, "winner": candidates[0],
+                "summary": self._summary(decision, candidates), "candidates": candidates}
+
+    def _candidate(self, entry) -> dict:
+        pos, total, factors, starts, finishes, target = entry
+        who = self.rnd.specialists[pos]
+        finish_at = self.now + timedelta(hours=min(finishes, 24 * 365 * 5))
+        margin = target - finishes
+        return {
+            "specialist_id": who.id, "name": who.name, "timezone": who.tz,
+            "score": round(total, 3),
+            "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, factors)},
+            "availability": self.availability(pos),
+            "starts_at": (self.now + timedelta(hours=starts)).isoformat(),
+            "finishes_at": finish_at.isoformat(),
+            "finish": f"projected finish {_local(finish_at, who.tz)} local, "
+                      + (f"{margin:.1f} h before the target" if margin >= 0
+                         else f"{-margin:.1f} h after the target"),
+        }
+
+    def availability(self, pos: int) -> str:
+        """'working now until 16:00 local' or 'off now (06:30 local); starts 07:00 local, in 0.5 h'."""
+        if pos not in self._availability:
+            who = self.rnd.specialists[pos]
+            first = next(working_spans(who.week, self.now), None)
+            here = _local(self.now, who.tz, clock_only=True)
+            if first is None:
+                text = "no working hours ahead"
+            elif first[0] <= self.now:
+                text = f"working now ({here} local) until {_local(first[1], who.tz, True)} local"
+            else:
+                hours = (first[0] - self.now).total_seconds() / 3600
+                text = (f"off now ({here} local); starts {_local(first[0], who.tz)} local, "
+                        f"in {hours:.1f} h")
+            self._availability[pos] = text
+        return self._availability[pos]
+
+    def _summary(self, decision: Decision, candidates: list) -> str:
+        win = candidates[0]
+        text = (f"Offered to {win['name']} ({win['timezone']}): {win['availability']}; "
+                f"{win['finish']}. Best of {decision.considered} eligible specialist"
+                f"{'s' if decision.considered != 1 else ''}")
+        if len(candidates) > 1:
+            runner = candidates[1]
+            text += f", ahead of {runner['name']} ({runner['availability']}; {runner['finish']})"
+            text += f" thanks to {self._edge(decision)}"
+        return text + "."
+
+    def _edge(self, decision: Decision) -> str:
+        """The factor that put the winner furthest ahead of the runner-up."""
+        gain = (decision.candidates[0][2] - decision.candidates[1][2]) * self.rnd.weights
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            return "a tie broken by the roster order"
+        return FACTOR_WORDS[FACTORS[best]]
+
+
+def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
+    local = pendulum.instance(at).in_timezone(tz)
+    return local.format("HH:mm") if clock_only else local.format("ddd HH:mm")
