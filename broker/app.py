@@ -48,6 +48,7 @@ def register_models():
     """Import every model module so metadata (and Alembic) sees all tables."""
     import broker.people.models  # noqa: F401
     import tasks.models  # noqa: F401
+    import broker.routing.models  # noqa: F401
 
 
 def register_blueprints(app: Flask):

@@ -28,7 +28,15 @@ def _expire_offers(now):
     return expire_offers(now)
 
 
-JOBS = [Job("expire_offers", _expire_offers, 30)]
+def _route_tasks(now):
+    from broker.routing.service import route_round
+    return route_round(now)
+
+
+JOBS = [
+    Job("expire_offers", _expire_offers, 30),
+    Job("route_tasks", _route_tasks, 30),
+]
 
 
 def scheduler_state(app) -> dict:

@@ -1,4 +1,5 @@
 """Configuration read from the environment in one place; tests pass their own overrides."""
+import json
 import os
 from pathlib import Path
 
@@ -38,7 +39,20 @@ def from_environment() -> dict:
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
+        **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
+           if env.get("BROKER_ROUTING_WEIGHTS") else {}),
     }
+
+
+def _json_setting(env, name: str) -> dict:
+    """A JSON object from the environment; a malformed one stops the start with its name."""
+    try:
+        value = json.loads(env[name])
+    except ValueError as exc:
+        raise RuntimeError(f"{name} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise RuntimeError(f"{name} must be a JSON object such as {{\"speed\": 3}}.")
+    return value
 
 
 DEFAULTS = {
@@ -62,4 +76,12 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
+    # Routing: factor weights (see broker/routing/model.py Weights), how long an offer stays open
+    # from the start of the specialist's working time, the target of a task without a due date
+    # (wall-clock hours after posting), and the hours assumed for a manager's overlap.
+    "ROUTING_WEIGHTS": {},
+    "ROUTING_OFFER_MINUTES": {"urgent": 15, "high": 30, "normal": 60, "low": 120},
+    "ROUTING_DEFAULT_TARGET_HOURS": {"urgent": 8, "high": 24, "normal": 72, "low": 168},
+    "ROUTING_MANAGER_HOURS": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+    "ROUTING_INTERVAL_SECONDS": 30,
 }

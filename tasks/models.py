@@ -74,6 +74,8 @@ class Task(db.Model):
     first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The latest routing decision about this task, with its explanation (written by routing).
+    routing: Mapped[dict | None] = mapped_column(JSON)
 
     brief: Mapped[Brief] = relationship(back_populates="tasks")
     assignee: Mapped[User | None] = relationship()

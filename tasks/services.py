@@ -1,7 +1,8 @@
 """Brief and task commands: each one checks the rules, does the work and owns the transaction."""
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -19,7 +20,8 @@ def record_event(task: Task, type_: str, actor: User | None, at: datetime,
     """Append one history line to a task and tell subscribers, inside the caller's transaction."""
     event = TaskEvent(type=type_, from_state=from_state, to_state=to_state,
                       actor_id=actor.id if actor else None, at=at, details=details or {})
-    task.events.append(event)
+    event.task = task  # appends to task.events only if loaded: no query per event in bulk rounds
+    db.session.add(event)
     task_event_recorded.send(task, event=event)
     return event
 
@@ -149,8 +151,55 @@ def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
                 {"specialist_id": specialist.id, "expires_at": expires_at.isoformat(),
                  **({"explanation": explanation} if explanation else {})})
     task.assignee_id, task.offer_expires_at = specialist.id, expires_at
+    if explanation:
+        task.routing = explanation
     _commit_change()
     return task
+
+
+@dataclass(frozen=True)
+class RoutedOffer:
+    """One offer decided by a routing round."""
+
+    task_id: int
+    specialist_id: int
+    expires_at: datetime
+    note: dict  # the decision's explanation, kept on the task
+    auto_accept: bool = False
+
+
+def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
+    """Offer each task to its routed specialist, inside the routing round's transaction.
+
+    The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
+    and capacity for the whole set; tasks no longer queued are skipped. Specialists who
+    auto-accept go straight to in_progress.
+    """
+    by_id = {o.task_id: o for o in offers}
+    tasks = db.session.scalars(select(Task).where(Task.id.in_(by_id))).all() if by_id else []
+    placed = []
+    for task in tasks:
+        if task.state != lifecycle.QUEUED:
+            continue
+        routed = by_id[task.id]
+        _transition(task, "offer", None, now, {
+            "specialist_id": routed.specialist_id, "expires_at": routed.expires_at.isoformat(),
+            "summary": routed.note.get("summary")})
+        task.assignee_id, task.offer_expires_at, task.routing = (
+            routed.specialist_id, routed.expires_at, routed.note)
+        if routed.auto_accept:
+            _transition(task, "accept", None, now,
+                        {"specialist_id": routed.specialist_id, "auto_accept": True})
+            task.offer_expires_at, task.accepted_at = None, now
+        placed.append(task)
+    return placed
+
+
+def note_waiting(notes: dict[int, dict]):
+    """Store why queued tasks are still waiting (no state change, so no version bump)."""
+    if notes:
+        db.session.execute(update(Task.__table__).where(Task.__table__.c.id == bindparam("task_id")),
+                           [{"task_id": k, "routing": v} for k, v in notes.items()])
 
 
 def accept(task_id: int, actor: User, now: datetime) -> Task:

@@ -18,7 +18,7 @@ from broker.errors import DomainError
 from broker.extensions import db
 from broker.people import services as people
 from broker.people.models import User
-from broker.timeutil import parse_instant, utcnow
+from broker.cli.options import at_option
 from tasks import services as tasks
 from tasks.eligibility import missing_skills, refusal
 from tasks.lifecycle import STATES
@@ -69,20 +69,9 @@ class PlannedBrief:
     steps: list
 
 
-def _instant(ctx, param, value):
-    """Click callback: --at as an aware instant, or the current time."""
-    if value is None:
-        return utcnow()
-    try:
-        return parse_instant(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc))
-
-
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when users exist.")
-@click.option("--at", "now", callback=_instant, metavar="ISO",
-              help="Build the demo as if now were this instant, e.g. 2026-03-02T09:00:00+00:00.")
+@at_option("Build the demo as if now were this instant, e.g. 2026-03-02T09:00:00+00:00.")
 @with_appcontext
 def demo(if_empty, now):
     """Fill an empty database with a demo organisation and print the logins."""

@@ -23,7 +23,8 @@ def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
     """Render a stored UTC instant in a reader's timezone, with the zone's abbreviation."""
     if value is None:
         return "—"
-    local = pendulum.instance(value).in_timezone(tz)
+    moment = pendulum.parse(value) if isinstance(value, str) else pendulum.instance(value)
+    local = moment.in_timezone(tz)
     return f"{local.format(fmt)} {local.format('zz')}"
 
 

@@ -91,8 +91,8 @@ class TaskSchema(Schema):
         return {"ack": None, "turnaround": None}
 
     def _routing(self, task):
-        offers = [e for e in task.events if e.type == "offered"]
-        return {"explanation": offers[-1].details.get("explanation") if offers else None}
+        """The latest routing decision: who was offered the task and why, or why it waits."""
+        return {"explanation": task.routing}
 
 
 class TaskSummarySchema(TaskSchema):

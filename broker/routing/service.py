@@ -1,0 +1,79 @@
+"""route_round: one routing round, from reading the queue to writing the offers, in one transaction."""
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from broker.extensions import db
+from broker.routing import store
+from broker.routing.engine import Round, assign_round
+from broker.routing.explain import Explainer
+from broker.routing.model import Weights
+from broker.routing.models import RoutingRound
+from tasks.services import RoutedOffer, note_waiting, place_offers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RoundResult:
+    queued: int
+    offered: int
+    waiting: int
+    seconds: float
+    engine_seconds: float
+
+    def __str__(self):
+        return (f"routed {self.queued} queued tasks: {self.offered} offered, {self.waiting} waiting "
+                f"({self.seconds * 1000:.0f} ms, engine {self.engine_seconds * 1000:.0f} ms)")
+
+
+def route_round(now: datetime, config: dict | None = None) -> RoundResult:
+    """Route every queued task as of `now`: offer each to the best eligible specialist with room,
+    or note why it waits. One round at a time; claims wait for it to finish."""
+    config = config or current_app.config
+    started = time.perf_counter()
+    is_postgres = db.engine.dialect.name == "postgresql"
+    record = RoutingRound(at=now)
+    db.session.add(record)
+    db.session.flush()  # on SQLite this takes the write lock before anything is read
+    store.lock_round(is_postgres)
+    tasks, notes = store.queued_tasks(now, config, is_postgres)
+    people = store.specialists(now)
+    engine_started = time.perf_counter()
+    rnd = Round(people, tasks, now, Weights.from_config(config.get("ROUTING_WEIGHTS")))
+    decisions = assign_round(rnd)
+    engine_seconds = time.perf_counter() - engine_started
+    offers, waiting = _outcomes(rnd, decisions, notes, config)
+    placed = place_offers(offers, now)
+    note_waiting(waiting)
+    record.queued, record.offered = len(tasks), len(placed)
+    record.waiting = len(tasks) - len(placed)
+    record.duration_ms = int((time.perf_counter() - started) * 1000)
+    db.session.commit()
+    result = RoundResult(record.queued, record.offered, record.waiting,
+                         time.perf_counter() - started, engine_seconds)
+    log.info("%s", result)
+    return result
+
+
+def _outcomes(rnd: Round, decisions, notes: dict, config: dict):
+    """The offers to place, and the waiting notes that changed since the last round."""
+    explainer = Explainer(rnd)
+    minutes = config["ROUTING_OFFER_MINUTES"]
+    priority = {t.id: t.priority for t in rnd.tasks}
+    offers, waiting = [], {}
+    for decision in decisions:
+        if decision.specialist_id is None:
+            old = notes.get(decision.task_id) or {}
+            if old.get("reason") != decision.reason:
+                waiting[decision.task_id] = explainer.explain(decision)
+            continue
+        pos, starts = decision.candidates[0][0], decision.candidates[0][3]
+        # An offer to someone off work runs from the start of their day, not from now.
+        expires_at = rnd.now + timedelta(hours=starts, minutes=minutes[priority[decision.task_id]])
+        offers.append(RoutedOffer(decision.task_id, decision.specialist_id, expires_at,
+                                  explainer.explain(decision), rnd.specialists[pos].auto_accept))
+    return offers, waiting

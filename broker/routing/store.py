@@ -1,0 +1,129 @@
+"""Read a routing round's inputs from the database in a few set-based queries."""
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select, text
+
+from broker.extensions import db
+from broker.people.business_hours import WorkWeek
+from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.routing.model import SpecialistInput, TaskInput
+from tasks import lifecycle
+from tasks.models import Brief, Task, TaskEvent
+
+PASSED_ON = ("declined", "offer_expired", "offer_withdrawn")  # never offer the task to them again
+ROUND_LOCK = 0x52545247  # "RTRG": one routing round at a time on PostgreSQL
+RECORD_PRIOR = (4, 0.8)  # on-time record starts as 4 submissions at 80%
+
+
+def lock_round(is_postgres: bool):
+    """Serialise rounds and hold off claims until this round's offers are written.
+
+    PostgreSQL: a transaction advisory lock, then the active profiles' row locks (claim and
+    offer take the same locks, so capacity cannot be overrun). SQLite: the first write takes the
+    database's single write lock, so the round's reads cannot go stale.
+    """
+    if is_postgres:
+        db.session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": ROUND_LOCK})
+        db.session.execute(select(SpecialistProfile.user_id)
+                           .where(SpecialistProfile.active.is_(True)).with_for_update())
+
+
+def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[TaskInput], dict]:
+    """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
+    routing notes by id."""
+    query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
+                    Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.routing,
+                    Brief.owner_id)
+             .join(Brief, Brief.id == Task.brief_id).where(Task.state == lifecycle.QUEUED))
+    if is_postgres:
+        query = query.with_for_update(of=Task, skip_locked=True)
+    rows = db.session.execute(query).all()
+    passed = _passed_on([r.id for r in rows])
+    managers = _manager_weeks({r.owner_id for r in rows if r.needs_manager_overlap}, config)
+    targets = config["ROUTING_DEFAULT_TARGET_HOURS"]
+    tasks = [TaskInput(
+        id=r.id, brief_id=r.brief_id, priority=r.priority, estimate_hours=r.estimate_hours,
+        skills=tuple((s["skill"], s["min_level"]) for s in r.skills),
+        target_at=r.due_at or r.created_at + timedelta(hours=targets[r.priority]),
+        created_at=r.created_at, has_due_date=r.due_at is not None,
+        needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
+        excluded=frozenset(passed.get(r.id, ()))) for r in rows]
+    return tasks, {r.id: r.routing for r in rows}
+
+
+def _passed_on(task_ids: list[int]) -> dict[int, set]:
+    """Specialists who declined each task or let an offer of it lapse."""
+    passed: dict = defaultdict(set)
+    if not task_ids:
+        return passed
+    rows = db.session.execute(
+        select(TaskEvent.task_id, TaskEvent.details)
+        .where(TaskEvent.type.in_(PASSED_ON),
+               TaskEvent.task_id.in_(select(Task.id).where(Task.state == lifecycle.QUEUED))))
+    for task_id, details in rows:
+        if details and details.get("specialist_id") is not None:
+            passed[task_id].add(details["specialist_id"])
+    return passed
+
+
+def _manager_weeks(owner_ids: set, config: dict) -> dict:
+    if not owner_ids:
+        return {}
+    zones = db.session.execute(select(User.id, User.timezone).where(User.id.in_(owner_ids)))
+    return {uid: WorkWeek(config["ROUTING_MANAGER_HOURS"], tz) for uid, tz in zones}
+
+
+def specialists(now: datetime) -> list[SpecialistInput]:
+    """Active specialists with their skills, hours, time off, load, briefs and on-time record."""
+    people = db.session.execute(
+        select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept)
+        .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
+        .where(User.active.is_(True), SpecialistProfile.active.is_(True))
+        .order_by(User.id)).all()
+    skills: dict = defaultdict(dict)
+    for uid, skill, level in db.session.execute(
+            select(SpecialistSkill.specialist_id, SpecialistSkill.skill, SpecialistSkill.level)):
+        skills[uid][skill] = level
+    off: dict = defaultdict(list)
+    for uid, start, end in db.session.execute(
+            select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
+        off[uid].append((start, end))
+    load, briefs, record = _loads(), _briefs_held(), _records()
+    return [SpecialistInput(
+        id=p.id, name=p.name, tz=p.timezone, skills=skills[p.id], capacity=p.capacity,
+        load=load.get(p.id, (0, 0.0))[0], queued_hours=load.get(p.id, (0, 0.0))[1],
+        week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id])),
+        on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
+        off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept)
+        for p in people]
+
+
+def _loads() -> dict:
+    rows = db.session.execute(
+        select(Task.assignee_id, func.count(), func.coalesce(func.sum(Task.estimate_hours), 0.0))
+        .where(Task.state.in_(lifecycle.LOADED), Task.assignee_id.is_not(None))
+        .group_by(Task.assignee_id))
+    return {uid: (count, float(hours)) for uid, count, hours in rows}
+
+
+def _briefs_held() -> dict:
+    held: dict = defaultdict(set)
+    for uid, brief_id in db.session.execute(
+            select(Task.assignee_id, Task.brief_id).distinct()
+            .where(Task.state.in_(lifecycle.OPEN), Task.assignee_id.is_not(None))):
+        held[uid].add(brief_id)
+    return held
+
+
+def _records() -> dict:
+    """Smoothed share of each specialist's first submissions that came before the due date."""
+    on_time = case((Task.first_submitted_at <= Task.due_at, 1), else_=0)
+    rows = db.session.execute(
+        select(Task.assignee_id, func.count(), func.sum(on_time))
+        .where(Task.first_submitted_at.is_not(None), Task.due_at.is_not(None),
+               Task.assignee_id.is_not(None))
+        .group_by(Task.assignee_id))
+    weight, prior = RECORD_PRIOR
+    return {uid: (int(good) + weight * prior) / (n + weight) for uid, n, good in rows}
