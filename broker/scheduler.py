@@ -28,7 +28,23 @@ def _expire_offers(now):
     return expire_offers(now)
 
 
-JOBS = [Job("expire_offers", _expire_offers, 30)]
+def _deliver_outbox(now):
+    from notifications.delivery import deliver_outbox
+    return deliver_outbox(now)
+
+
+def _send_digests(now):
+    from notifications.digests import send_digests
+    return send_digests(now)
+
+
+JOBS = [
+    Job("expire_offers", _expire_offers, 30),
+    Job("deliver_outbox", _deliver_outbox, 15),
+    # Users are due from their local digest hour until local midnight, so a missed run is caught
+    # up by the next one; the (user, local day) key makes reruns send nothing twice.
+    Job("send_digests", _send_digests, 300),
+]
 
 
 def scheduler_state(app) -> dict:

@@ -36,6 +36,7 @@ def from_environment() -> dict:
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
+        "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
     }
@@ -62,4 +63,7 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
+    # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
+    "BROKER_BASE_URL": "http://127.0.0.1:5000",
+    "BROKER_SLACK_TIMEOUT": 10,
 }

@@ -7,9 +7,10 @@ from broker.app import create_app
 
 def register_commands(app):
     from broker.cli.demo import demo
+    from broker.cli.notify import digests, outbox
     from broker.cli.serve import run, scheduler
     from broker.cli.users import users
-    for command in (users, demo, run, scheduler):
+    for command in (users, demo, run, scheduler, outbox, digests):
         app.cli.add_command(command)
 
 
