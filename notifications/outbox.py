@@ -13,7 +13,7 @@ from tasks.signals import task_event_recorded
 
 def subscribe():
     """Listen to task events (idempotent: blinker keeps one connection per receiver)."""
-    task_event_recorded.connect(write_notifications, sender=Task)
+    task_event_recorded.connect(write_notifications)  # sender: the Task instance
 
 
 def write_notifications(task: Task, event: TaskEvent, **_):
