@@ -8,7 +8,10 @@ from notifications.sinks import Outcome
 
 # 4xx answers that retrying cannot fix: the webhook is malformed, revoked or its channel is gone.
 PERMANENT = {400, 401, 403, 404, 410}
-_quiet = logging.getLogger("broker.notifications.slack_sdk")  # slack_sdk's own error lines
+# slack_sdk's own logger: at DEBUG it writes the full webhook URL (a secret), and its error lines
+# repeat what the outbox records anyway, so it is kept silent.
+_quiet = logging.getLogger("broker.notifications.slack_sdk")
+_quiet.setLevel(logging.CRITICAL)
 
 
 class SlackWebhookSink:
