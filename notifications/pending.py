@@ -40,7 +40,7 @@ def digests_for(users: list[User], now: datetime, since: dict[int, datetime], ba
     _offered(digests, ids)
     _due_today(digests, users, now)
     _sla(digests, ids)
-    _done(digests, ids, min(since.values(), default=now - timedelta(days=1)), since)
+    _done(digests, ids, min(since.values(), default=now - timedelta(days=1)), since, now)
     for digest in digests.values():
         for items in digest.sections.values():
             items.sort(key=lambda i: (i.due_at is None, i.due_at or now, i.task_id))
@@ -95,11 +95,11 @@ def _sla(digests: dict, ids: list[int]):
         digests[user_id].sections[key].append(Item(task_id, brief_id, title, due_at, note))
 
 
-def _done(digests: dict, ids: list[int], earliest: datetime, since: dict[int, datetime]):
+def _done(digests: dict, ids: list[int], earliest: datetime, since: dict[int, datetime], now: datetime):
     rows = db.session.execute(
         select(Task.assignee_id, Brief.owner_id, Task.id, Task.brief_id, Task.title, Task.closed_at)
         .join(Brief, Brief.id == Task.brief_id)
-        .where(Task.state == lifecycle.APPROVED, Task.closed_at > earliest,
+        .where(Task.state == lifecycle.APPROVED, Task.closed_at > earliest, Task.closed_at <= now,
                or_(Task.assignee_id.in_(ids), Brief.owner_id.in_(ids))))
     for assignee_id, owner_id, task_id, brief_id, title, closed_at in rows:
         for user_id in {assignee_id, owner_id} & digests.keys():
