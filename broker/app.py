@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_models()
+    register_subscribers()
     register_blueprints(app)
     register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -49,6 +50,13 @@ def register_models():
     import broker.people.models  # noqa: F401
     import tasks.models  # noqa: F401
     import broker.routing.models  # noqa: F401
+    import notifications.models  # noqa: F401
+
+
+def register_subscribers():
+    """Connect the domain packages that listen to task events (tasks never imports them)."""
+    from notifications.outbox import subscribe as notify_on_task_events
+    notify_on_task_events()
 
 
 def register_blueprints(app: Flask):

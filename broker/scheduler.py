@@ -33,9 +33,23 @@ def _route_tasks(now):
     return route_round(now)
 
 
+def _deliver_outbox(now):
+    from notifications.delivery import deliver_outbox
+    return deliver_outbox(now)
+
+
+def _send_digests(now):
+    from notifications.digests import send_digests
+    return send_digests(now)
+
+
 JOBS = [
     Job("expire_offers", _expire_offers, 30),
     Job("route_tasks", _route_tasks, 30),
+    Job("deliver_outbox", _deliver_outbox, 15),
+    # Users are due from their local digest hour until local midnight, so a missed run is caught
+    # up by the next one; the (user, local day) key makes reruns send nothing twice.
+    Job("send_digests", _send_digests, 300),
 ]
 
 

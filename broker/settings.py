@@ -37,6 +37,7 @@ def from_environment() -> dict:
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
+        "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
@@ -84,4 +85,7 @@ DEFAULTS = {
     "ROUTING_DEFAULT_TARGET_HOURS": {"urgent": 8, "high": 24, "normal": 72, "low": 168},
     "ROUTING_MANAGER_HOURS": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
     "ROUTING_INTERVAL_SECONDS": 30,
+    # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
+    "BROKER_BASE_URL": "http://127.0.0.1:5000",
+    "BROKER_SLACK_TIMEOUT": 10,
 }

@@ -81,3 +81,16 @@ def make(app):
     """Factories for test data, committed through the real services (each call in its own app
     context, so test-client requests never share `g` or the session with the factory)."""
     return factories.Factory(app)
+
+
+@pytest.fixture
+def slack(app):
+    """A fake Slack webhook server on loopback, and a short client timeout for the hang mode."""
+    from tests.fake_slack import FakeSlack
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakeSlack().start()
+    timeout = app.config["BROKER_SLACK_TIMEOUT"]
+    app.config["BROKER_SLACK_TIMEOUT"] = 1
+    yield fake
+    app.config["BROKER_SLACK_TIMEOUT"] = timeout
+    fake.stop()

@@ -5,10 +5,11 @@ from broker.extensions import api, csrf
 def register_api(app):
     from broker.api.errors import register_error_handlers
     from broker.api.health import blp as health
+    from broker.api.notifications.views import blp as notifications
     from broker.api.people.views import blp as people
     from broker.api.work.views import blp as work
 
-    for blueprint in (health, people, work):
+    for blueprint in (health, people, work, notifications):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     register_error_handlers(app)

@@ -7,10 +7,11 @@ from broker.app import create_app
 
 def register_commands(app):
     from broker.cli.demo import demo
+    from broker.cli.notify import digests, outbox
     from broker.cli.route import route
     from broker.cli.serve import run, scheduler
     from broker.cli.users import users
-    for command in (users, demo, route, run, scheduler):
+    for command in (users, demo, route, run, scheduler, outbox, digests):
         app.cli.add_command(command)
 
 

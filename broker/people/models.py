@@ -1,7 +1,8 @@
 """People directory models."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
@@ -21,6 +22,11 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     digest_hour: Mapped[int] = mapped_column(Integer, default=9)
+    # Notification settings: the webhook URL sealed (broker.people.webhooks), its masked hint for
+    # display, and the notification kinds sent at once (None: the defaults of notifications.kinds).
+    slack_webhook_sealed: Mapped[str | None] = mapped_column(Text)
+    slack_webhook_hint: Mapped[str | None] = mapped_column(String(120))
+    urgent_kinds: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.hours import hours_errors
+from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.timeutil import is_timezone, utcnow
 
@@ -84,15 +85,32 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def update_me(user: User, changes: dict) -> User:
+def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
+    """Change the caller's own settings; a webhook URL is stored sealed with `secret_key`."""
     if "timezone" in changes and not is_timezone(changes["timezone"]):
         raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
     if "password" in changes:
         user.password_hash = generate_password_hash(changes.pop("password"))
+    if "slack_webhook_url" in changes:
+        _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
     for key, value in changes.items():
         setattr(user, key, value)
     db.session.commit()
     return user
+
+
+def _set_webhook(user: User, url: str | None, secret_key: str | None):
+    """Store a webhook URL sealed with its masked hint, or forget it when `url` is empty."""
+    if not url:
+        user.slack_webhook_sealed = user.slack_webhook_hint = None
+        return
+    problems = webhook_url_errors(url)
+    if problems:
+        raise InvalidInput("The Slack webhook URL is not valid.", {"slack_webhook_url": problems})
+    if not secret_key:
+        raise RuntimeError("a SECRET_KEY is needed to store a webhook URL")
+    user.slack_webhook_sealed = seal_webhook_url(url, secret_key)
+    user.slack_webhook_hint = mask_webhook_url(url)
 
 
 def _check_profile(data: dict):

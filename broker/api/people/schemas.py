@@ -2,7 +2,9 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from broker.people.hours import hours_errors
+from broker.people.webhooks import webhook_url_errors
 from broker.timeutil import is_timezone
+from notifications.kinds import KINDS, urgent_kinds
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
 
@@ -35,7 +37,13 @@ class UserSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["admin", "manager", "specialist"]))
     timezone = TimezoneField(required=True)
     digest_hour = fields.Integer(dump_only=True)
+    slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True,
+                                      metadata={"description": "Masked; the full URL is never shown."})
+    urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
+
+    def _urgent_kinds(self, user) -> list[str]:
+        return list(urgent_kinds(user.urgent_kinds))
 
 
 class UserCreateSchema(UserSchema):
@@ -46,10 +54,22 @@ class UserWithTokenSchema(UserSchema):
     api_token = fields.String(dump_only=True)
 
 
+def _webhook_url(value):
+    """null or "" removes the webhook; anything else must be a usable webhook URL."""
+    errors = webhook_url_errors(value) if value else []
+    if errors:
+        raise ValidationError(errors)
+
+
 class MePatchSchema(Schema):
     timezone = TimezoneField()
     digest_hour = fields.Integer(validate=validate.Range(min=0, max=23))
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+    slack_webhook_url = fields.String(load_only=True, allow_none=True, validate=_webhook_url,
+                                      metadata={"description": "Slack incoming webhook; write-only."})
+    urgent_kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)),
+                               validate=validate.Length(max=len(KINDS)),
+                               metadata={"description": "Kinds sent at once; the rest wait for the digest."})
 
 
 class SkillSchema(Schema):

@@ -1,5 +1,5 @@
 """/me, /users and /specialists."""
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -26,8 +26,8 @@ class Me(MethodView):
     @blp.arguments(s.MePatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes):
-        """Change the caller's timezone, digest hour or password."""
-        return services.update_me(g.user, changes)
+        """Change the caller's timezone, digest hour, password, Slack webhook or urgent kinds."""
+        return services.update_me(g.user, changes, current_app.config["SECRET_KEY"])
 
 
 @blp.route("/users")

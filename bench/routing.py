@@ -1,0 +1,306 @@
+"""Routing benchmark: 5,000 queued tasks, 1,000 specialists, 20 skills, 12 timezones (seeded).
+
+Reports, in one run:
+- the engine alone (plain data in, decisions out) and the end-to-end round (read the queue and
+  the team, assign, write offers and explanations) on SQLite and on PostgreSQL;
+- the round's total score against the optimum of the same round (scipy's linear_sum_assignment
+  over every free place, scored exactly as the engine scores it) and against greedy first-fit
+  and round-robin baselines.
+
+    .venv/bin/python bench/routing.py [--tasks 5000] [--specialists 1000] [--no-postgres]
+
+Needs the bench extra for the optimum: pip install -e '.[bench]' (scipy).
+"""
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from broker.app import create_app  # noqa: E402
+from broker.extensions import db  # noqa: E402
+from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User  # noqa: E402
+from broker.routing import store  # noqa: E402
+from broker.routing.engine import Round, assign_round  # noqa: E402
+from broker.routing.model import Weights  # noqa: E402
+from broker.routing.service import route_round  # noqa: E402
+from tasks.models import Brief, Task  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # a Tuesday
+ZONES = ["Asia/Manila", "Asia/Kolkata", "Europe/Warsaw", "Europe/Lisbon", "America/Bogota",
+         "America/Mexico_City", "Africa/Lagos", "Asia/Karachi", "Asia/Ho_Chi_Minh", "Europe/Kyiv",
+         "America/Sao_Paulo", "Asia/Dhaka"]
+SKILLS = [f"skill_{i:02d}" for i in range(20)]
+SHIFTS = [("09:00", "17:00"), ("08:00", "16:00"), ("10:00", "19:00"), ("07:00", "15:00"),
+          ("22:00", "06:00"), ("13:00", "21:00"), ("18:00", "02:00")]
+WEEKS = [("mon", "tue", "wed", "thu", "fri"), ("sun", "mon", "tue", "wed", "thu"),
+         ("mon", "tue", "wed", "thu", "fri", "sat")]
+
+
+def generate(n_tasks: int, n_people: int, seed: int = 7) -> dict:
+    """Rows for users, profiles, skills, time off, briefs and tasks (queued and already held)."""
+    rng = random.Random(seed)
+    users = [{"id": 1, "email": "m@bench", "name": "Manager", "role": "manager",
+              "timezone": "America/New_York", "active": True, "digest_hour": 9}]
+    profiles, skills, time_off, held = [], [], [], []
+    for i in range(n_people):
+        uid = i + 2
+        zone, shift, days = rng.choice(ZONES), rng.choice(SHIFTS), rng.choice(WEEKS)
+        users.append({"id": uid, "email": f"s{uid}@bench", "name": f"Specialist {uid}",
+                      "role": "specialist", "timezone": zone, "active": True, "digest_hour": 9})
+        capacity = rng.randint(2, 6)
+        profiles.append({"user_id": uid, "capacity": capacity, "active": rng.random() > 0.03,
+                         "auto_accept": rng.random() < 0.1, "partner": None,
+                         "working_hours": {d: [list(shift)] for d in days}})
+        for skill in rng.sample(SKILLS, rng.randint(3, 6)):
+            skills.append({"specialist_id": uid, "skill": skill, "level": rng.randint(1, 5)})
+        if rng.random() < 0.15:
+            start = NOW + timedelta(hours=rng.uniform(-48, 120))
+            time_off.append({"specialist_id": uid, "starts_at": start,
+                             "ends_at": start + timedelta(hours=rng.uniform(8, 96)), "reason": "leave"})
+        held += [uid] * rng.randint(0, min(2, capacity))
+    briefs = [{"id": b + 1, "title": f"Brief {b}", "description": "", "objective": "revenue",
+               "success_metric": "ROAS", "owner_id": 1, "created_at": NOW - timedelta(hours=2)}
+              for b in range(n_tasks // 10 + 1)]
+    tasks = []
+    for t in range(n_tasks + len(held)):
+        needs = rng.sample(SKILLS, rng.choice([1, 1, 2]))
+        queued = t < n_tasks
+        tasks.append({
+            "id": t + 1, "brief_id": t // 10 + 1 if queued else len(briefs), "title": f"Task {t}",
+            "work_type": "paid_media",
+            "skills": [{"skill": s, "min_level": rng.choice([1, 2, 2, 3, 3, 4])} for s in needs],
+            "priority": rng.choices(["urgent", "high", "normal", "low"], [10, 25, 50, 15])[0],
+            "estimate_hours": rng.choice([1, 2, 3, 4, 6, 8, 12, 16]),
+            "due_at": NOW + timedelta(hours=rng.uniform(4, 240)) if rng.random() < 0.6 else None,
+            "needs_manager_overlap": rng.random() < 0.05,
+            "state": "queued" if queued else "in_progress",
+            "assignee_id": None if queued else held[t - n_tasks],
+            "created_at": NOW - timedelta(minutes=rng.uniform(0, 600)), "version": 1,
+        })
+    return {"users": users, "profiles": profiles, "skills": skills, "time_off": time_off,
+            "briefs": briefs, "tasks": tasks}
+
+
+def seed(data: dict):
+    """Bulk-insert the generated rows (Core executemany)."""
+    for model, rows in ((User, data["users"]), (SpecialistProfile, data["profiles"]),
+                        (SpecialistSkill, data["skills"]), (TimeOff, data["time_off"]),
+                        (Brief, data["briefs"]), (Task, data["tasks"])):
+        if rows:
+            db.session.execute(insert(model.__table__), rows)
+    if db.engine.dialect.name == "postgresql":
+        for table in ("users", "briefs", "tasks", "time_off"):
+            db.session.execute(text(f"select setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(select max(id) from {table}))"))
+    db.session.commit()
+
+
+def build_round(app) -> Round:
+    """The round's inputs read through the product's own store, as route_round reads them."""
+    is_pg = db.engine.dialect.name == "postgresql"
+    tasks, _ = store.queued_tasks(NOW, app.config, is_pg)
+    people = store.specialists(NOW)
+    db.session.rollback()
+    return Round(people, tasks, NOW, Weights.from_config(app.config.get("ROUTING_WEIGHTS")))
+
+
+def time_engine(rnd_factory, repeat: int = 3) -> tuple[float, list]:
+    best, decisions = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rnd = rnd_factory()
+        decisions = assign_round(rnd)
+        best = min(best, time.perf_counter() - start)
+    return best, decisions
+
+
+# --- assignment quality --------------------------------------------------------------------
+
+def place_score(rnd: Round, t: int, j: int, place: int) -> float:
+    return float(rnd.scores(t, np.array([j]), np.array([place])).total[0])
+
+
+def greedy_total(rnd: Round, decisions) -> tuple[float, int]:
+    pos = {d.task_id: d for d in decisions}
+    total = sum(d.candidates[0][1] for d in pos.values() if d.specialist_id is not None)
+    return total, sum(d.specialist_id is not None for d in decisions)
+
+
+def baseline_total(rnd: Round, pick) -> tuple[float, int]:
+    """Most urgent first, each task to the specialist `pick` chooses among the eligible."""
+    used = np.zeros(len(rnd.specialists), dtype=np.int64)
+    total, count, state = 0.0, 0, {"next": 0}
+    for t in rnd.order():
+        who = rnd.eligible(t, used)
+        if not len(who):
+            continue
+        j = pick(who, state, len(rnd.specialists))
+        total += place_score(rnd, t, j, used[j])
+        used[j] += 1
+        count += 1
+    return total, count
+
+
+def first_fit(who, state, n):
+    return int(who[0])
+
+
+def round_robin(who, state, n):
+    after = who[who >= state["next"]]
+    j = int(after[0] if len(after) else who[0])
+    state["next"] = (j + 1) % n
+    return j
+
+
+def optimum_total(rnd: Round) -> tuple[float, int, float]:
+    """The best total over every (task, free place) pairing: linear_sum_assignment, maximised."""
+    from scipy.optimize import linear_sum_assignment
+    room = np.maximum(rnd.room, 0) * rnd.ready
+    columns = [(j, k) for j in range(len(rnd.specialists)) for k in range(room[j])]
+    column_of = {jk: c for c, jk in enumerate(columns)}
+    matrix = np.zeros((len(rnd.tasks), len(columns)))
+    nothing_used = np.zeros(len(rnd.specialists), dtype=np.int64)
+    for t in range(len(rnd.tasks)):
+        who = rnd.eligible(t, nothing_used)
+        for k in range(int(room.max()) if len(who) else 0):
+            here = who[room[who] > k]
+            if len(here):
+                scored = rnd.scores(t, here, np.full(len(here), k))
+                matrix[t, [column_of[(int(j), k)] for j in here]] = scored.total
+    start = time.perf_counter()
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    seconds = time.perf_counter() - start
+    chosen = matrix[rows, cols]
+    return float(chosen.sum()), int((chosen > 0).sum()), seconds
+
+
+# --- end to end ----------------------------------------------------------------------------
+
+def make_app(url: str):
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "BROKER_SCHEDULER": "off"})
+    logging_quiet()
+    return app
+
+
+def logging_quiet():
+    import logging
+    logging.getLogger().setLevel(logging.WARNING)
+
+
+def run_backend(name: str, url: str, data: dict, quality: bool) -> dict:
+    from flask_migrate import upgrade
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        seed(data)
+        seeded = time.perf_counter() - started
+        engine_seconds, decisions = time_engine(lambda: build_round_cached(app))
+        result = {"backend": name, "seed_s": seeded, "engine_s": engine_seconds}
+        if quality:
+            rnd = build_round(app)
+            decisions = assign_round(rnd)
+            result["quality"] = {
+                "engine (greedy by urgency)": greedy_total(rnd, decisions),
+                "first-fit": baseline_total(rnd, first_fit),
+                "round-robin": baseline_total(rnd, round_robin),
+            }
+            total, count, lsa_seconds = optimum_total(rnd)
+            result["quality"]["optimum (linear_sum_assignment)"] = (total, count)
+            result["lsa_s"] = lsa_seconds
+        start = time.perf_counter()
+        outcome = route_round(NOW)
+        result["round_s"] = time.perf_counter() - start
+        result["round"] = outcome
+    return result
+
+
+_ROUND_INPUTS: dict = {}
+
+
+def build_round_cached(app) -> Round:
+    """Read the inputs once; time only the engine (arrays, finish tables, filter, score, assign)."""
+    key = id(app)
+    if key not in _ROUND_INPUTS:
+        is_pg = db.engine.dialect.name == "postgresql"
+        tasks, _ = store.queued_tasks(NOW, app.config, is_pg)
+        people = store.specialists(NOW)
+        db.session.rollback()
+        _ROUND_INPUTS[key] = (people, tasks)
+    people, tasks = _ROUND_INPUTS[key]
+    return Round(people, tasks, NOW, Weights.from_config(app.config.get("ROUTING_WEIGHTS")))
+
+
+def postgres_url() -> str | None:
+    import psycopg
+    name = f"broker_bench_routing_{os.getpid()}"
+    try:
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute(f"drop database if exists {name}")
+            c.execute(f"create database {name}")
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL not reachable ({exc}); skipping it")
+        return None
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_postgres(url: str):
+    import psycopg
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f"drop database if exists {name} with (force)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=5000)
+    parser.add_argument("--specialists", type=int, default=1000)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-optimum", action="store_true", help="skip the scipy comparison")
+    args = parser.parse_args()
+    data = generate(args.tasks, args.specialists)
+    print(f"routing bench: {args.tasks} queued tasks, {args.specialists} specialists, "
+          f"{len(SKILLS)} skills, {len(ZONES)} timezones, now {NOW.isoformat()}")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results.append(run_backend("sqlite", f"sqlite:///{tmp}/bench.db", data,
+                                   quality=not args.no_optimum))
+    if not args.no_postgres:
+        url = postgres_url()
+        if url:
+            try:
+                results.append(run_backend("postgresql", url, data, quality=False))
+            finally:
+                drop_postgres(url)
+    report(results)
+
+
+def report(results: list):
+    print("\n| backend | engine alone (best of 3) | end-to-end round | offered | waiting |")
+    print("| --- | --- | --- | --- | --- |")
+    for r in results:
+        o = r["round"]
+        print(f"| {r['backend']} | {r['engine_s']:.3f} s | {r['round_s']:.3f} s "
+              f"(engine inside {o.engine_seconds:.3f} s) | {o.offered} | {o.waiting} |")
+    quality = next((r for r in results if "quality" in r), None)
+    if quality:
+        best = quality["quality"]["optimum (linear_sum_assignment)"][0]
+        print(f"\n| assignment | total score | tasks placed | share of optimum |")
+        print("| --- | --- | --- | --- |")
+        for name, (total, placed) in quality["quality"].items():
+            print(f"| {name} | {total:.1f} | {placed} | {100 * total / best:.2f}% |")
+        print(f"\n(linear_sum_assignment took {quality['lsa_s']:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

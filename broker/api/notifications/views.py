@@ -1,0 +1,30 @@
+"""/notifications and /digests/preview: the caller's own, nobody else's."""
+from flask import g
+from flask_smorest import Blueprint
+
+from broker.api.auth import authenticated
+from broker.api.notifications import schemas as s
+from broker.api.pagination import page_of
+from broker.timeutil import utcnow
+from notifications import digests, queries
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
+                description="The caller's notifications and digest")
+
+
+@blp.route("/notifications")
+@authenticated()
+@blp.arguments(s.NotificationQuerySchema, location="query")
+@blp.response(200, s.NotificationSchema(many=True))
+@blp.paginate()
+def notification_list(query, pagination_parameters):
+    """The caller's notifications, newest first, with their delivery state."""
+    return page_of(queries.notifications_for(g.user, **query), pagination_parameters)
+
+
+@blp.route("/digests/preview")
+@authenticated()
+@blp.response(200, s.DigestPreviewSchema)
+def digest_preview():
+    """The caller's digest as it would be sent now (Block Kit JSON and its text fallback)."""
+    return digests.preview(g.user, utcnow())
