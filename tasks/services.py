@@ -3,8 +3,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from broker.bulk import reserve_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
@@ -173,26 +176,62 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set; tasks no longer queued are skipped. Specialists who
-    auto-accept go straight to in_progress.
+    auto-accept go straight to in_progress. The rows change in one executemany UPDATE (the ORM
+    would send one versioned UPDATE per task); events and their subscribers' rows are ORM
+    inserts, batched at flush.
     """
     by_id = {o.task_id: o for o in offers}
-    tasks = db.session.scalars(select(Task).where(Task.id.in_(by_id))).all() if by_id else []
-    placed = []
-    for task in tasks:
-        if task.state != lifecycle.QUEUED:
-            continue
-        routed = by_id[task.id]
-        _transition(task, "offer", None, now, {
-            "specialist_id": routed.specialist_id, "expires_at": routed.expires_at.isoformat(),
-            "summary": routed.note.get("summary")})
-        task.assignee_id, task.offer_expires_at, task.routing = (
-            routed.specialist_id, routed.expires_at, routed.note)
-        if routed.auto_accept:
-            _transition(task, "accept", None, now,
-                        {"specialist_id": routed.specialist_id, "auto_accept": True})
-            task.offer_expires_at, task.accepted_at = None, now
-        placed.append(task)
+    if not by_id:
+        return []
+    tasks = db.session.scalars(select(Task).where(Task.id.in_(by_id))
+                               .options(selectinload(Task.brief))).all()
+    # The people these events concern, loaded once: subscribers find them in the identity map
+    # (kept referenced here: the identity map holds objects weakly).
+    people = {o.specialist_id for o in offers} | {t.brief.owner_id for t in tasks}
+    held = db.session.scalars(select(User).where(User.id.in_(people))).all()
+    placed, rows = [], []
+    with db.session.no_autoflush:
+        for task in tasks:
+            if task.state == lifecycle.QUEUED:
+                rows.append(_place_offer(task, by_id[task.id], now))
+                placed.append(task)
+        reserve_ids(db.session)
+    _write_rows(rows)
+    del held
     return placed
+
+
+def _place_offer(task: Task, routed: RoutedOffer, now: datetime) -> dict:
+    """Record the offer (and an auto-accept) on `task`; returns the row's new values."""
+    values = {"state": lifecycle.OFFERED, "assignee_id": routed.specialist_id,
+              "offer_expires_at": routed.expires_at, "accepted_at": None,
+              "routing": routed.note, "version": task.version + 1}
+    events = [("offer", {"specialist_id": routed.specialist_id,
+                         "expires_at": routed.expires_at.isoformat(),
+                         "summary": routed.note.get("summary")})]
+    if routed.auto_accept:
+        values.update(state=lifecycle.IN_PROGRESS, offer_expires_at=None, accepted_at=now)
+        events.append(("accept", {"specialist_id": routed.specialist_id, "auto_accept": True}))
+    row = {"b_id": task.id, "b_version": task.version, **values}
+    for action, details in events:
+        source = task.state
+        set_committed_value(task, "state", lifecycle.next_state(source, action))
+        record_event(task, lifecycle.ACTIONS[action].event, None, now, source, task.state, details)
+    for key, value in values.items():  # subscribers and later reads see the new values
+        set_committed_value(task, key, value)
+    return row
+
+
+def _write_rows(rows: list[dict]):
+    if not rows:
+        return
+    table = Task.__table__
+    statement = (update(table)
+                 .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+                 .values({key: bindparam(key) for key in rows[0] if not key.startswith("b_")}))
+    result = db.session.execute(statement, rows)
+    if result.rowcount not in (-1, len(rows)):
+        raise Conflict("Tasks changed while the routing round ran; the round was not written.")
 
 
 def note_waiting(notes: dict[int, dict]):

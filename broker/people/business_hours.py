@@ -7,6 +7,7 @@ which moves them forward (02:30 on a spring-forward night is 03:30 new time).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Iterator
 
 import pendulum
@@ -58,9 +59,14 @@ def _local_instant(day: date, minute: int, zone) -> datetime:
     return wall.astimezone(UTC)
 
 
+@lru_cache(maxsize=None)
+def _zone(tz: str):
+    return pendulum.timezone(tz)
+
+
 def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
-    zone = pendulum.timezone(week.tz)
+    zone = _zone(week.tz)
     day = start.astimezone(zone).date() - timedelta(days=1)  # yesterday's span may cross midnight
     for _ in range(HORIZON_DAYS):
         if day not in week.holidays:

@@ -1,5 +1,6 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pendulum
@@ -8,6 +9,7 @@ from broker.people.business_hours import working_spans
 from broker.routing.engine import Round
 from broker.routing.model import FACTORS, Decision
 
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FACTOR_WORDS = {
     "on_time": "finishing before the target", "speed": "finishing sooner",
     "skill_fit": "a closer skill fit", "load": "a lighter load", "record": "a better on-time record",
@@ -87,6 +89,13 @@ class Explainer:
         return FACTOR_WORDS[FACTORS[best]]
 
 
+@lru_cache(maxsize=None)
+def _zone(tz: str):
+    return pendulum.timezone(tz)
+
+
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
-    local = pendulum.instance(at).in_timezone(tz)
-    return local.format("HH:mm") if clock_only else local.format("ddd HH:mm")
+    """'07:00' or 'Wed 07:00' in zone `tz` (English day names, whatever the locale)."""
+    local = at.astimezone(_zone(tz))
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    return clock if clock_only else f"{DAY_NAMES[local.weekday()]} {clock}"
