@@ -7,14 +7,13 @@ import pendulum
 
 from broker.people.business_hours import working_spans
 from broker.routing.engine import Round
-from broker.routing.model import FACTORS, Decision
+from broker.routing.model import FACTORS, Candidate, Decision
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FACTOR_WORDS = {
     "on_time": "finishing before the target", "speed": "finishing sooner",
     "skill_fit": "a closer skill fit", "load": "a lighter load", "record": "a better on-time record",
     "continuity": "already working on this brief", "overlap": "more hours shared with the manager",
-    "priority": "priority",
 }
 
 
@@ -35,17 +34,16 @@ class Explainer:
         return {**base, "outcome": "offered", "reason": None, "winner": candidates[0],
                 "summary": self._summary(decision, candidates), "candidates": candidates}
 
-    def _candidate(self, entry) -> dict:
-        pos, total, factors, starts, finishes, target = entry
-        who = self.rnd.specialists[pos]
-        finish_at = self.now + timedelta(hours=min(finishes, 24 * 365 * 5))
-        margin = target - finishes
+    def _candidate(self, entry: Candidate) -> dict:
+        who = self.rnd.specialists[entry.position]
+        finish_at = self.now + timedelta(hours=min(entry.finishes, 24 * 365 * 5))
+        margin = entry.target - entry.finishes
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
-            "score": round(total, 3),
-            "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, factors)},
-            "availability": self.availability(pos),
-            "starts_at": (self.now + timedelta(hours=starts)).isoformat(),
+            "score": round(entry.score, 3), "full": entry.full,
+            "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, entry.factors)},
+            "availability": self.availability(entry.position),
+            "starts_at": (self.now + timedelta(hours=entry.starts)).isoformat(),
             "finishes_at": finish_at.isoformat(),
             "finish": f"projected finish {_local(finish_at, who.tz)} local, "
                       + (f"{margin:.1f} h before the target" if margin >= 0
@@ -77,12 +75,18 @@ class Explainer:
         if len(candidates) > 1:
             runner = candidates[1]
             text += f", ahead of {runner['name']} ({runner['availability']}; {runner['finish']})"
-            text += f" thanks to {self._edge(decision)}"
+            if runner["score"] > win["score"]:
+                text += (", who scored higher alone but whose places went to tasks they suit "
+                         "better this round" if runner["full"] else
+                         ", who scored higher alone; the round's total came out better this way")
+            else:
+                text += f" thanks to {self._edge(decision)}"
         return text + "."
 
     def _edge(self, decision: Decision) -> str:
         """The factor that put the winner furthest ahead of the runner-up."""
-        gain = (decision.candidates[0][2] - decision.candidates[1][2]) * self.rnd.weights
+        first, second = decision.candidates[0], decision.candidates[1]
+        gain = (np.array(first.factors) - np.array(second.factors)) * self.rnd.weights
         best = int(np.argmax(gain))
         if gain[best] <= 0:
             return "a tie broken by the roster order"

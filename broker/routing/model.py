@@ -4,8 +4,7 @@ from datetime import datetime
 
 from broker.people.business_hours import WorkWeek
 
-PRIORITY_VALUE = {"urgent": 1.0, "high": 2 / 3, "normal": 1 / 3, "low": 0.0}
-FACTORS = ("on_time", "speed", "skill_fit", "load", "record", "continuity", "overlap", "priority")
+FACTORS = ("on_time", "speed", "skill_fit", "load", "record", "continuity", "overlap")
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,6 @@ class Weights:
     record: float = 1.0       # share of past work submitted on time
     continuity: float = 1.0   # already works on this brief
     overlap: float = 2.0      # shares hours with the manager (only when the task asks)
-    priority: float = 2.0     # urgent work is placed before the rest when places are short
 
     @classmethod
     def from_config(cls, values: dict | None) -> "Weights":
@@ -65,6 +63,19 @@ class TaskInput:
     excluded: frozenset = frozenset()  # specialists who declined it or let an offer lapse
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One specialist scored for one task, as an explanation shows them."""
+
+    position: int         # in the round's specialist list
+    score: float
+    factors: tuple        # one value per FACTORS entry
+    starts: float         # hours from now until they can start
+    finishes: float       # hours from now until they would finish it
+    target: float         # hours from now until the task's target
+    full: bool = False    # no place left for it this round
+
+
 @dataclass
 class Decision:
     """What a round decided for one task: the winner (or None and why) and the scored field."""
@@ -72,6 +83,6 @@ class Decision:
     task_id: int
     specialist_id: int | None
     reason: str | None = None
-    candidates: list = field(default_factory=list)  # [{specialist_id, score, factors, ...}] best first
+    candidates: list = field(default_factory=list)  # [Candidate], the winner first
     considered: int = 0
     filtered: dict = field(default_factory=dict)    # why the others were left out, counted

@@ -8,7 +8,8 @@ from flask import current_app
 
 from broker.extensions import db
 from broker.routing import store
-from broker.routing.engine import Round, assign_round
+from broker.routing.assign import assign_round
+from broker.routing.engine import Round
 from broker.routing.explain import Explainer
 from broker.routing.model import Weights
 from broker.routing.models import RoutingRound
@@ -71,7 +72,7 @@ def _outcomes(rnd: Round, decisions, notes: dict, config: dict):
             if old.get("reason") != decision.reason:
                 waiting[decision.task_id] = explainer.explain(decision)
             continue
-        pos, starts = decision.candidates[0][0], decision.candidates[0][3]
+        pos, starts = decision.candidates[0].position, decision.candidates[0].starts
         # An offer to someone off work runs from the start of their day, not from now.
         expires_at = rnd.now + timedelta(hours=starts, minutes=minutes[priority[decision.task_id]])
         offers.append(RoutedOffer(decision.task_id, decision.specialist_id, expires_at,

@@ -6,7 +6,8 @@ import pytest
 
 from broker.people.business_hours import WorkWeek
 from broker.people.hours import WEEKDAYS
-from broker.routing.engine import Round, assign_round
+from broker.routing.assign import assign_round
+from broker.routing.engine import Round
 from broker.routing.explain import Explainer
 from broker.routing.model import SpecialistInput, TaskInput, Weights
 
