@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_models()
+    register_subscribers()
     register_blueprints(app)
     register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -48,6 +49,13 @@ def register_models():
     """Import every model module so metadata (and Alembic) sees all tables."""
     import broker.people.models  # noqa: F401
     import tasks.models  # noqa: F401
+    import sla.models  # noqa: F401
+
+
+def register_subscribers():
+    """Connect the domain packages that follow task events (tasks never imports them)."""
+    from sla.tracking import follow_task_events
+    follow_task_events()
 
 
 def register_blueprints(app: Flask):

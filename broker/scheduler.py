@@ -28,7 +28,12 @@ def _expire_offers(now):
     return expire_offers(now)
 
 
-JOBS = [Job("expire_offers", _expire_offers, 30)]
+def _sla_sweep(now):
+    from sla.sweep import escalate_breaches, summary
+    return summary(escalate_breaches(now))
+
+
+JOBS = [Job("expire_offers", _expire_offers, 30), Job("sla_sweep", _sla_sweep, 60)]
 
 
 def scheduler_state(app) -> dict:

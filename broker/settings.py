@@ -36,6 +36,8 @@ def from_environment() -> dict:
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
+        **{key: float(env[key]) for key in ("SLA_REVISION_SHARE", "SLA_ESCALATION_GRACE_HOURS")
+           if env.get(key)},
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
     }
@@ -62,4 +64,8 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
+    # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
+    # unresolved before the admins are alerted.
+    "SLA_REVISION_SHARE": 0.5,
+    "SLA_ESCALATION_GRACE_HOURS": 4.0,
 }

@@ -8,8 +8,9 @@ from broker.app import create_app
 def register_commands(app):
     from broker.cli.demo import demo
     from broker.cli.serve import run, scheduler
+    from broker.cli.sla import sla
     from broker.cli.users import users
-    for command in (users, demo, run, scheduler):
+    for command in (users, demo, run, scheduler, sla):
         app.cli.add_command(command)
 
 
