@@ -49,9 +49,13 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
     for row in rows:
         clock, task = _clock(row), tasks_by_id[row.task_id]
         week = weeks.get(clock.calendar) or WorkWeek({}, "UTC")
-        view = clock_view(clock, week, now, _forecast(task, clock, people, now))
+        view = _iso(clock_view(clock, week, now, _forecast(task, clock, people, now)))
         by_task[row.task_id][row.target] = dict(view, cycle=row.cycle) if row.cycle else view
     return by_task
+
+
+def _iso(view: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in view.items()}
 
 
 def _forecast(task, clock: Clock, people: dict, now: datetime):

@@ -186,13 +186,14 @@ def test_cancelled_tasks_escalate_nothing(app, team):
 
 
 @pytest.mark.postgres
-def test_concurrent_sweeps_fire_each_step_once(app, team, is_postgres):
+def test_concurrent_sweeps_fire_each_step_once(app, team, is_postgres, make):
     if not is_postgres:
         pytest.skip("concurrent sweeps need PostgreSQL; set TEST_DATABASE_URL")
-    m, s = team
+    m, _ = team
     ids = post(app, m, n=20)
-    for task_id in ids[:10]:
-        act(app, lambda t=task_id: services.claim(t, user(s.id), hours(0.1)))
+    specialists = [make.specialist({"premiere_pro": 5}, capacity=10) for _ in range(2)]
+    for i, task_id in enumerate(ids[:10]):
+        act(app, lambda t=task_id, s=specialists[i % 2]: services.claim(t, user(s.id), hours(0.1)))
     start = threading.Barrier(4)
     results, errors = [], []
 

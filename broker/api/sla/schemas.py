@@ -10,11 +10,18 @@ NAME = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$",
 HOURS = validate.Range(min=0, min_inclusive=False, max=10000)
 
 
+class HolidayField(fields.Date):
+    """A local date: loaded as a date, stored and shown as YYYY-MM-DD."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
 class CalendarSchema(Schema):
     name = fields.String(required=True, validate=NAME)
     timezone = TimezoneField(required=True)
     hours = WorkingHoursField(required=True)
-    holidays = fields.List(fields.Date(), load_default=list,
+    holidays = fields.List(HolidayField(), load_default=list,
                            validate=validate.Length(max=1000))
     updated_at = fields.AwareDateTime(dump_only=True)
 
