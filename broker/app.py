@@ -51,11 +51,14 @@ def register_models():
     import tasks.models  # noqa: F401
     import broker.routing.models  # noqa: F401
     import notifications.models  # noqa: F401
+    import sla.models  # noqa: F401
 
 
 def register_subscribers():
-    """Connect the domain packages that listen to task events (tasks never imports them)."""
+    """Connect the domain packages that follow task events (tasks never imports them)."""
     from notifications.outbox import subscribe as notify_on_task_events
+    from sla.tracking import follow_task_events
+    follow_task_events()
     notify_on_task_events()
 
 

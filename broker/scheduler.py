@@ -33,6 +33,11 @@ def _route_tasks(now):
     return route_round(now)
 
 
+def _sla_sweep(now):
+    from sla.sweep import escalate_breaches, summary
+    return summary(escalate_breaches(now))
+
+
 def _deliver_outbox(now):
     from notifications.delivery import deliver_outbox
     return deliver_outbox(now)
@@ -46,6 +51,7 @@ def _send_digests(now):
 JOBS = [
     Job("expire_offers", _expire_offers, 30),
     Job("route_tasks", _route_tasks, 30),
+    Job("sla_sweep", _sla_sweep, 60),
     Job("deliver_outbox", _deliver_outbox, 15),
     # Users are due from their local digest hour until local midnight, so a missed run is caught
     # up by the next one; the (user, local day) key makes reruns send nothing twice.

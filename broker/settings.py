@@ -38,6 +38,8 @@ def from_environment() -> dict:
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
         "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
+        **{key: float(env[key]) for key in ("SLA_REVISION_SHARE", "SLA_ESCALATION_GRACE_HOURS")
+           if env.get(key)},
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
@@ -88,4 +90,8 @@ DEFAULTS = {
     # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
     "BROKER_BASE_URL": "http://127.0.0.1:5000",
     "BROKER_SLACK_TIMEOUT": 10,
+    # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
+    # unresolved before the admins are alerted.
+    "SLA_REVISION_SHARE": 0.5,
+    "SLA_ESCALATION_GRACE_HOURS": 4.0,
 }

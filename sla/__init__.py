@@ -1,1 +1,1 @@
-"""SLA policies, business calendars, clocks, sweeps, escalation and reports."""
+"""SLA tracking: business calendars, policies, clocks on tasks, the sweep's escalation ladder, reports."""

@@ -30,6 +30,7 @@ ACTIONS = {
         Action("accept", "accepted", frozenset({OFFERED}), IN_PROGRESS),
         Action("decline", "declined", frozenset({OFFERED}), QUEUED),
         Action("expire", "offer_expired", frozenset({OFFERED}), QUEUED),
+        Action("withdraw", "offer_withdrawn", frozenset({OFFERED}), QUEUED),
         Action("claim", "claimed", frozenset({QUEUED}), IN_PROGRESS),
         Action("block", "blocked", frozenset({IN_PROGRESS}), BLOCKED),
         Action("unblock", "unblocked", frozenset({BLOCKED}), IN_PROGRESS),
@@ -47,7 +48,8 @@ class IllegalTransition(Conflict):
 
 
 # How an action reads in "cannot ... a task that is <state>", where its name alone reads badly.
-_PHRASES = {"request_changes": "request changes on", "expire": "expire the offer on"}
+_PHRASES = {"request_changes": "request changes on", "expire": "expire the offer on",
+            "withdraw": "withdraw the offer on"}
 
 
 def next_state(state: str, action_name: str) -> str:

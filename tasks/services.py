@@ -279,6 +279,24 @@ def expire_offers(now: datetime) -> int:
     return expired
 
 
+def withdraw_offer(task: Task, now: datetime, reason: str) -> Task:
+    """Take back an offer from its specialist and queue the task again; the caller holds the row
+    lock and commits (the SLA sweep does this on an acknowledgement breach)."""
+    specialist_id = task.assignee_id
+    _transition(task, "withdraw", None, now, {"specialist_id": specialist_id, "reason": reason})
+    task.assignee_id, task.offer_expires_at = None, None
+    return task
+
+
+def withdraw(task_id: int, now: datetime, reason: str = "acknowledgement breached") -> Task:
+    """Withdraw the offer on one task, in its own transaction."""
+    task = _locked_task(task_id)
+    lifecycle.next_state(task.state, "withdraw")
+    withdraw_offer(task, now, reason)
+    _commit_change()
+    return task
+
+
 def assignee_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
     """block, unblock, submit or resume: steps only the assignee takes."""
     task = _locked_task(task_id)

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from broker.app import create_app
 from broker.extensions import db
 from broker.settings import normalise_database_url
+from broker.timeutil import utcnow
 from tests import factories
 
 KEEP = {"work_types", "alembic_version"}  # seeded by the migrations
@@ -56,6 +57,15 @@ def _clean_tables(request):
             else:
                 for table in tables:
                     conn.execute(table.delete())
+            _reseed_sla(conn)
+
+
+def _reseed_sla(conn):
+    """The SLA calendars and policies the migration seeds, back as they were (tests change them)."""
+    from sla.defaults import CALENDARS, POLICIES
+    from sla.models import BusinessCalendar, SlaPolicy
+    conn.execute(BusinessCalendar.__table__.insert(), [dict(c, updated_at=utcnow()) for c in CALENDARS])
+    conn.execute(SlaPolicy.__table__.insert(), POLICIES)
 
 
 @pytest.fixture

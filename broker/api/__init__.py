@@ -7,9 +7,10 @@ def register_api(app):
     from broker.api.health import blp as health
     from broker.api.notifications.views import blp as notifications
     from broker.api.people.views import blp as people
+    from broker.api.sla.views import blp as sla
     from broker.api.work.views import blp as work
 
-    for blueprint in (health, people, work, notifications):
+    for blueprint in (health, people, work, notifications, sla):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     register_error_handlers(app)

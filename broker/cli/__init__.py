@@ -10,8 +10,9 @@ def register_commands(app):
     from broker.cli.notify import digests, outbox
     from broker.cli.route import route
     from broker.cli.serve import run, scheduler
+    from broker.cli.sla import sla
     from broker.cli.users import users
-    for command in (users, demo, route, run, scheduler, outbox, digests):
+    for command in (users, demo, route, run, scheduler, outbox, digests, sla):
         app.cli.add_command(command)
 
 

@@ -13,9 +13,10 @@ from typing import Iterator
 import pendulum
 
 from broker.people.hours import DAY, WEEKDAYS, _minutes
+from broker.timeutil import to_utc
 
 UTC = timezone.utc
-HORIZON_DAYS = 800  # searching further than this for working time means there is none
+HORIZON_DAYS = 800  # this many days in a row without working time means there is none
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,8 @@ class WorkWeek:
 
 
 def _utc(at: datetime) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("naive datetime: an offset or zone is required")
-    return at.astimezone(UTC)
+    """A stdlib UTC datetime (pendulum's subclass does arithmetic across zones differently)."""
+    return to_utc(at)
 
 
 def _local_instant(day: date, minute: int, zone) -> datetime:
@@ -68,11 +68,14 @@ def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, d
     """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
     zone = _zone(week.tz)
     day = start.astimezone(zone).date() - timedelta(days=1)  # yesterday's span may cross midnight
-    for _ in range(HORIZON_DAYS):
+    idle = 0  # the horizon counts days without working time, so long additions still finish
+    while idle < HORIZON_DAYS:
+        idle += 1
         if day not in week.holidays:
             for s, e in week._days[day.weekday()]:
                 span_start, span_end = _local_instant(day, s, zone), _local_instant(day, e, zone)
                 if span_end > start:
+                    idle = 0
                     yield max(span_start, start), span_end
         day += timedelta(days=1)
 

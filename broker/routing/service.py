@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from broker.extensions import db
+from broker.timeutil import to_utc
 from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
@@ -35,6 +36,7 @@ def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     """Route every queued task as of `now`: offer each to the best eligible specialist with room,
     or note why it waits. One round at a time; claims wait for it to finish."""
     config = config or current_app.config
+    now = to_utc(now)
     started = time.perf_counter()
     is_postgres = db.engine.dialect.name == "postgresql"
     record = RoutingRound(at=now)

@@ -204,8 +204,9 @@ def test_patch_changes_fields_and_records_them(client, team, make):
                      json={"priority": "urgent", "due_at": due.isoformat(), "estimate_hours": 1.5})
     assert r.status_code == 200, r.json
     assert (r.json["priority"], r.json["estimate_hours"]) == ("urgent", 1.5)
-    assert r.json["events"][-1]["type"] == "updated"
-    assert r.json["events"][-1]["details"]["changes"]["priority"] == ["normal", "urgent"]
+    updated, recomputed = r.json["events"][-2:]  # the SLA module records the moved targets after
+    assert (updated["type"], recomputed["type"]) == ("updated", "sla_recomputed")
+    assert updated["details"]["changes"]["priority"] == ["normal", "urgent"]
     bad = client.patch(f"/api/v1/tasks/{t}", headers=m.headers, json={"estimate_hours": -1, "priority": "x"})
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"estimate_hours", "priority"}
     past = client.patch(f"/api/v1/tasks/{t}", headers=m.headers, json={"due_at": "2020-01-01T00:00:00Z"})

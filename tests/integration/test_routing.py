@@ -1,6 +1,6 @@
 """Routing rounds against the real database: offers, waiting reasons, capacity, passes, the API,
 the brief page and the CLI."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pendulum
 import pytest
@@ -60,7 +60,8 @@ def test_new_york_evening_task_goes_to_the_specialist_starting_their_day(app, ma
     with app.app_context():
         offered = db.session.scalar(select(TaskEvent).where(TaskEvent.type == "offered"))
         # The offer runs from the start of her day, not from the evening in New York.
-        assert offered.details["expires_at"] == (POSTED + timedelta(minutes=30 + 15)).isoformat()
+        expires = datetime.fromisoformat(offered.details["expires_at"])
+        assert expires == POSTED + timedelta(minutes=30 + 15)
 
 
 def test_a_skill_nobody_has_keeps_the_task_queued_with_the_reason(app, make, client):

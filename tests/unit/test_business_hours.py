@@ -160,3 +160,11 @@ def test_spans_agree_with_is_working(week, at):
         assert nxt >= at
         assert working_hours_between(week, at, nxt) == 0
         assert is_working(week.hours, week.tz, nxt)
+
+
+def test_a_sparse_week_still_adds_more_hours_than_the_horizon_holds():
+    """15 minutes a week over 800 days is under 29 hours; the horizon must not cut the sum short."""
+    week = WorkWeek({"sun": [["00:00", "00:15"]]}, "UTC")
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    end = add_working_hours(week, start, 29.0)
+    assert end is not None and working_hours_between(week, start, end) == pytest.approx(29.0)

@@ -1,4 +1,5 @@
 """Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too)."""
+from flask import g
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -7,7 +8,9 @@ from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow
 from tasks.lifecycle import STATES
-from tasks.models import OBJECTIVES, PRIORITIES, WorkType
+from sla.queries import sla_views
+from sla.status import STATUSES
+from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
 
 TITLE = validate.Length(min=1, max=200)
 
@@ -87,12 +90,23 @@ class TaskSchema(Schema):
     events = fields.List(fields.Nested(EventSchema))
 
     def _sla(self, task):
-        """SLA targets arrive with the SLA module; until a policy applies they are null."""
-        return {"ack": None, "turnaround": None}
+        """Each target's due instant, status and working hours; null where no policy applies."""
+        return task_sla(task)
 
     def _routing(self, task):
         """The latest routing decision: who was offered the task and why, or why it waits."""
         return {"explanation": task.routing}
+
+
+def task_sla(task) -> dict:
+    """The task's SLA view. The first call in a request loads the clocks of every task the session
+    holds (the page being dumped) in one go, so lists cost a fixed number of queries."""
+    cache = g.setdefault("sla_views", {})
+    if task.id not in cache:
+        held = [obj for key, obj in db.session.identity_map.items()
+                if key[0] is Task and key[1][0] not in cache]
+        cache.update(sla_views(held or [task], utcnow()))
+    return cache.get(task.id) or {"ack": None, "turnaround": None}
 
 
 class TaskSummarySchema(TaskSchema):
@@ -130,6 +144,9 @@ class TaskQuerySchema(Schema):
     assignee_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     brief_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    sla_status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "Tasks with any SLA target in this status now (at_risk here means the "
+                       "warning share has passed; the forecast is shown per task, not filtered)."})
 
 
 class BriefQuerySchema(Schema):

@@ -9,6 +9,7 @@ from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
 from broker.timeutil import utcnow
+from sla.queries import with_status
 from tasks import lifecycle, queries, services
 from tasks.models import Brief, Task, WorkType
 
@@ -63,6 +64,8 @@ def brief(brief_id):
 def task_list(query, pagination_parameters):
     """Tasks the caller may see, newest first, filtered."""
     stmt = queries.visible_tasks(g.user).order_by(Task.id.desc())
+    if "sla_status" in query:
+        stmt = stmt.where(with_status(query.pop("sla_status"), utcnow()))
     for key, value in query.items():
         stmt = stmt.where(getattr(Task, key) == value)
     return page_of(stmt, pagination_parameters)

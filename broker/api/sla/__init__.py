@@ -1,0 +1,1 @@
+"""/sla: calendars, policies and the SLA report."""

@@ -1,0 +1,80 @@
+"""/sla/calendars, /sla/policies, /sla/report: thin views over sla.services and sla.reporting."""
+from datetime import timedelta
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from broker.api.auth import authenticated
+from broker.api.sla import schemas as s
+from broker.timeutil import utcnow
+from sla import services
+from sla.reporting import report_for
+
+blp = Blueprint("sla", __name__, url_prefix="/api/v1/sla", description="SLA calendars, policies, report")
+NAME = "<string(maxlength=64):name>"
+
+
+def _plain(data: dict) -> dict:
+    return {**data, "holidays": [d.isoformat() for d in data.get("holidays", [])]}
+
+
+@blp.route("/calendars")
+class Calendars(MethodView):
+    @authenticated()
+    @blp.response(200, s.CalendarSchema(many=True))
+    def get(self):
+        """Every business calendar (24x7 always among them)."""
+        return services.calendars()
+
+    @authenticated("admin")
+    @blp.arguments(s.CalendarSchema)
+    @blp.response(201, s.CalendarSchema)
+    def post(self, data):
+        """Add a calendar (admin)."""
+        return services.create_calendar(g.user, _plain(data))
+
+
+@blp.route(f"/calendars/{NAME}")
+class CalendarItem(MethodView):
+    @authenticated()
+    @blp.response(200, s.CalendarSchema)
+    def get(self, name):
+        """One calendar by name."""
+        return services.calendar(name)
+
+    @authenticated("admin")
+    @blp.arguments(s.CalendarPutSchema)
+    @blp.response(200, s.CalendarSchema)
+    def put(self, data, name):
+        """Replace a calendar's timezone, hours and holidays (admin)."""
+        return services.replace_calendar(g.user, name, _plain(data))
+
+
+@blp.route("/policies")
+class Policies(MethodView):
+    @authenticated()
+    @blp.response(200, s.PolicySchema(many=True))
+    def get(self):
+        """Every policy, by work type and priority."""
+        return services.policies()
+
+    @authenticated("admin")
+    @blp.arguments(s.PolicySchema(many=True))
+    @blp.response(200, s.PolicySchema(many=True))
+    def put(self, items):
+        """Upsert a list of policies (admin); answers with all policies."""
+        return services.set_policies(g.user, items)
+
+
+@blp.route("/report")
+@authenticated("manager", "admin")
+@blp.arguments(s.ReportQuerySchema, location="query")
+@blp.response(200, s.ReportSchema)
+def report(query):
+    """Attainment, cycle hours, breaches and hours lost for tasks posted in [since, until)
+    (28 days up to now by default); managers see their own briefs."""
+    now = utcnow()
+    until = query["until"] or now
+    since = query["since"] or until - timedelta(days=28)
+    return report_for(g.user, since, until, query["group_by"], now)

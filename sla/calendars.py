@@ -1,0 +1,34 @@
+"""Business calendars as business_hours.WorkWeek values, and their validation (pure)."""
+from datetime import date
+
+from broker.people.business_hours import WorkWeek
+from broker.people.hours import hours_errors
+from broker.timeutil import is_timezone
+
+
+def week_of(calendar) -> WorkWeek:
+    """The working time a stored calendar describes (holidays are local dates)."""
+    return WorkWeek(calendar.hours, calendar.timezone,
+                    holidays=frozenset(date.fromisoformat(d) for d in calendar.holidays))
+
+
+def calendar_errors(data: dict) -> dict:
+    """Field errors of a calendar's timezone, hours and holidays; empty when valid."""
+    errors = {}
+    if not is_timezone(data.get("timezone")):
+        errors["timezone"] = ["Use an IANA timezone such as Europe/Berlin."]
+    hours = hours_errors(data.get("hours"))
+    if hours:
+        errors["hours"] = hours
+    bad = [d for d in data.get("holidays") or [] if not _is_date(d)]
+    if bad:
+        errors["holidays"] = [f"Not dates (YYYY-MM-DD): {', '.join(map(str, bad))}."]
+    return errors
+
+
+def _is_date(value) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return len(value) == 10

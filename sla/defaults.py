@@ -1,0 +1,26 @@
+"""Seeded calendars and policies (the migration carries its own copy; a test keeps them equal)."""
+from broker.people.hours import WEEKDAYS
+
+ALWAYS = "24x7"
+BUSINESS = "business"
+
+CALENDARS = [
+    {"name": ALWAYS, "timezone": "UTC", "hours": {d: [["00:00", "24:00"]] for d in WEEKDAYS},
+     "holidays": []},
+    {"name": BUSINESS, "timezone": "America/New_York",
+     "hours": {d: [["09:00", "17:00"]] for d in WEEKDAYS[:5]},
+     "holidays": ["2026-12-25", "2027-01-01"]},
+]
+
+WORK_TYPES = ("video_editing", "paid_media", "content_scheduling", "social_ops", "design",
+              "copywriting", "reporting")
+# priority: (ack_hours, turnaround_hours, calendar)
+LADDER = {"urgent": (1, 4, ALWAYS), "high": (2, 8, ALWAYS), "normal": (4, 8, BUSINESS),
+          "low": (8, 24, BUSINESS)}
+WARN_AT = 0.75
+
+POLICIES = [
+    {"work_type": w, "priority": p, "ack_hours": float(a), "turnaround_hours": float(t),
+     "calendar": c, "warn_at": WARN_AT}
+    for w in WORK_TYPES for p, (a, t, c) in LADDER.items()
+]

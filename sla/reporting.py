@@ -1,0 +1,82 @@
+"""The SLA report read from the database for one actor and period (managers: their own briefs)."""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from broker.errors import InvalidInput, NotAllowed
+from broker.extensions import db
+from broker.people.models import User
+from sla.calendars import week_of
+from sla.models import BusinessCalendar, SlaClock
+from sla.report import GROUPS, TaskRecord, build_report, overdue
+from sla.report import hours_lost as lost_hours
+from tasks.models import Brief, Task
+
+
+def _group_key(group_by: str, task: Task, objective: str, specialist: str | None) -> str:
+    if group_by == "work_type":
+        return task.work_type
+    if group_by == "objective":
+        return objective
+    if group_by == "specialist":
+        return specialist or "unassigned"
+    year, week, _ = task.created_at.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def report_for(actor: User, since: datetime, until: datetime, group_by: str,
+               now: datetime) -> dict:
+    """The report an actor may see: a manager's own briefs, or everything for an admin."""
+    if actor.role not in ("manager", "admin"):
+        raise NotAllowed("SLA reports are for managers and admins.")
+    owner_id = actor.id if actor.role == "manager" else None
+    return sla_report(since, until, group_by, now, owner_id)
+
+
+def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
+               owner_id: int | None = None) -> dict:
+    """Tasks posted in [since, until) (of one owner's briefs when given), grouped; breaches and
+    hours lost counted up to min(now, until)."""
+    if group_by not in GROUPS:
+        raise InvalidInput("Unknown grouping.", {"group_by": [f"Use one of {', '.join(GROUPS)}."]})
+    if until <= since:
+        raise InvalidInput("The period is empty.", {"until": ["Must be later than since."]})
+    assignee = aliased(User)
+    query = (select(Task, Brief.objective, assignee.name).join(Brief, Task.brief_id == Brief.id)
+             .outerjoin(assignee, Task.assignee_id == assignee.id)
+             .where(Task.created_at >= since, Task.created_at < until))
+    if owner_id is not None:
+        query = query.where(Brief.owner_id == owner_id)
+    rows = db.session.execute(query).all()
+    clocks: dict[int, list] = {}
+    for clock in db.session.scalars(select(SlaClock).where(
+            SlaClock.task_id.in_(query.with_only_columns(Task.id)))):
+        clocks.setdefault(clock.task_id, []).append(clock)
+    weeks = {c.name: week_of(c) for c in db.session.scalars(select(BusinessCalendar))}
+    as_of = min(now, until)
+    records = [_record(_group_key(group_by, task, objective, name), task,
+                       clocks.get(task.id, []), weeks, as_of)
+               for task, objective, name in rows]
+    report = build_report(records)
+    return {"since": since, "until": until, "group_by": group_by, "as_of": as_of, **report}
+
+
+def _record(group: str, task: Task, clocks: list, weeks: dict, as_of: datetime) -> TaskRecord:
+    breaches, lost, turnaround = 0, 0.0, None
+    for clock in clocks:
+        ended = clock.met_at or clock.stopped_at or clock.paused_since
+        late, end = overdue(clock.due_at, ended, as_of)
+        if late:
+            breaches += 1
+            week = weeks.get(clock.calendar)
+            lost += lost_hours(week, clock.due_at, end) if week else 0.0
+        if clock.target == "turnaround":
+            if late:
+                turnaround = "breached"
+            elif clock.met_at is not None and clock.met_at <= as_of:
+                turnaround = "met"
+    cycle = None
+    if task.state == "approved" and task.closed_at and task.closed_at <= as_of:
+        cycle = (task.closed_at - task.created_at).total_seconds() / 3600
+    return TaskRecord(group, turnaround, cycle, breaches, lost)
