@@ -90,7 +90,7 @@ def skill_errors(messages, row_of: list[int]) -> dict:
     out = {}
     for position, fields in messages.items():
         if isinstance(fields, dict) and int(position) < len(row_of):
-            out[row_of[int(position)]] = {k: _text(v) for k, v in fields.items()}
+            out[row_of[int(position)]] = {k: text_of(v) for k, v in fields.items()}
     return out
 
 
@@ -110,20 +110,20 @@ def time_off_payload(form, tz: str) -> tuple[dict, dict]:
     return data, problems
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
     if isinstance(value, dict):
-        return " ".join(_text(v) for v in value.values())
+        return " ".join(text_of(v) for v in value.values())
     items = value if isinstance(value, list) else [value]
     return " ".join("Required." if m == "Missing data for required field." else str(m) for m in items)
 
 
 def field_errors(messages: dict) -> dict:
     """Flat {field: text} for the scalar fields of a schema's or service's errors."""
-    return {k: _text(v) for k, v in messages.items() if k not in ("skills", "working_hours")}
+    return {k: text_of(v) for k, v in messages.items() if k not in ("skills", "working_hours")}
 
 
 def hours_errors_by_day(messages) -> dict:
     """Errors on working_hours keyed by weekday ('_schema' when not about one day)."""
     if isinstance(messages, dict):
-        return {k: _text(v) for k, v in messages.items()}
-    return {"_schema": _text(messages)}
+        return {k: text_of(v) for k, v in messages.items()}
+    return {"_schema": text_of(messages)}

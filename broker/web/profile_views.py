@@ -58,7 +58,7 @@ def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
     for row, problems in pf.skill_errors(messages.get("skills"), row_of).items():
         errors["skills"][row] = problems | errors["skills"].get(row, {})
     if "skills" in messages and not isinstance(messages["skills"], dict):
-        errors["fields"]["skills"] = pf._text(messages["skills"])
+        errors["fields"]["skills"] = pf.text_of(messages["skills"])
     return errors
 
 

@@ -12,7 +12,7 @@ from broker.web import web
 from broker.web.brief_views import role_required
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
-from tasks.models import Task
+from tasks.models import Brief, Task
 
 # The page's buttons, each with the API's schema for its fields (one set of rules for both).
 STEPS = {"accept": None, "decline": RequiredReasonSchema, "block": RequiredReasonSchema,
@@ -97,6 +97,8 @@ def _run_step(task_id: int, action: str, details: dict) -> Task:
 def available():
     now = utcnow()
     rows = queries.available_tasks(current_user, now)
+    # One query for the briefs, so each card's task.brief comes from the identity map.
+    db.session.scalars(select(Brief).where(Brief.id.in_({t.brief_id for t in rows}))).all()
     waiting = None if rows else momentary_refusal(queries.candidate(current_user), now)
     return render_template("specialist/available.html", tasks=rows, waiting=waiting)
 
