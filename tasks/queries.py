@@ -90,3 +90,24 @@ def urgency_key(task: Task):
     """Sort key: priority first, then the earliest due date, then the oldest."""
     far = datetime.max.replace(tzinfo=task.created_at.tzinfo)
     return (PRIORITY_RANK[task.priority], task.due_at or far, task.created_at, task.id)
+
+
+WORKING = (lifecycle.IN_PROGRESS, lifecycle.BLOCKED, lifecycle.CHANGES_REQUESTED)
+REVIEW_SHOWN = 20  # submitted tasks listed on a specialist's queue, newest first
+
+
+def specialist_queue(actor: User) -> dict[str, list[Task]]:
+    """A specialist's own work: offers (soonest expiry first), work in progress (most urgent
+    first) and the latest submissions awaiting review."""
+    if actor.role != "specialist":
+        raise NotAllowed("Only specialists have a queue.")
+    mine = select(Task).options(selectinload(Task.brief)).where(Task.assignee_id == actor.id)
+    offers = db.session.scalars(mine.where(Task.state == lifecycle.OFFERED)
+                                .order_by(Task.offer_expires_at, Task.id)).all()
+    working = db.session.scalars(mine.options(selectinload(Task.events))
+                                 .where(Task.state.in_(WORKING))).all()
+    review = db.session.scalars(mine.where(Task.state == lifecycle.SUBMITTED)
+                                .order_by(Task.first_submitted_at.desc(), Task.id.desc())
+                                .limit(REVIEW_SHOWN)).all()
+    return {"offers": list(offers), "working": sorted(working, key=urgency_key),
+            "review": list(review)}

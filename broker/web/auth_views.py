@@ -55,4 +55,6 @@ def logout():
 def home():
     if current_user.role in ("manager", "admin"):
         return redirect(url_for("web.briefs"))
+    if current_user.role == "specialist":
+        return redirect(url_for("web.queue"))
     return render_template("home.html")

@@ -1,0 +1,109 @@
+"""/profile: a specialist's own working hours, timezone, skills, capacity and time off."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
+from broker.errors import DomainError, InvalidInput, NotAllowed
+from broker.extensions import db
+from broker.people import services as people
+from broker.people.hours import WEEKDAYS
+from broker.timeutil import utcnow
+from broker.web import profile_form as pf
+from broker.web import web
+from broker.web.brief_views import role_required
+
+
+def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,
+            status=200):
+    """The page; `form` holds what was typed (None: the stored profile)."""
+    user = current_user
+    profile = user.profile
+    if form is None:
+        form = {"timezone": user.timezone, "capacity": str(profile.capacity)} | {
+            f"hours-{d}": t for d, t in pf.hours_text(profile.working_hours).items()}
+    now = utcnow()
+    return render_template(
+        "specialist/profile.html", form=form, profile=profile, weekdays=WEEKDAYS,
+        day_names=pf.DAY_NAMES, skills=skills if skills is not None else pf.skill_rows(skills=profile.skills),
+        errors=errors or {}, time_off=[t for t in profile.time_off if t.ends_at > now],
+        time_off_form=time_off_form or {}, time_off_errors=time_off_errors or {},
+        timezones=pf.timezone_names(), span_hint=pf.SPAN_HINT,
+    ), status
+
+
+@web.route("/profile")
+@role_required("specialist")
+def profile():
+    return _render()
+
+
+def _profile_payload(form) -> tuple[dict, dict, list, dict]:
+    """The PATCH-like payload of the form, errors found while reading it, and the skill rows."""
+    hours, hour_problems = pf.parse_hours(form)
+    rows = pf.skill_rows(form)
+    skills, row_of, skill_problems = pf.skills_payload(rows)
+    data = {"timezone": form.get("timezone", "").strip(), "working_hours": hours, "skills": skills}
+    capacity = form.get("capacity", "").strip()
+    if capacity != str(current_user.profile.capacity):  # only an admin may change it: say so
+        data["capacity"] = int(capacity) if capacity.lstrip("-").isdigit() else capacity
+    errors = {"hours": hour_problems, "skills": skill_problems, "fields": {}}
+    return data, errors, rows, row_of
+
+
+def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
+    errors["fields"] |= pf.field_errors(messages)
+    if "working_hours" in messages:
+        errors["hours"] = pf.hours_errors_by_day(messages["working_hours"]) | errors["hours"]
+    for row, problems in pf.skill_errors(messages.get("skills"), row_of).items():
+        errors["skills"][row] = problems | errors["skills"].get(row, {})
+    if "skills" in messages and not isinstance(messages["skills"], dict):
+        errors["fields"]["skills"] = pf.text_of(messages["skills"])
+    return errors
+
+
+@web.route("/profile", methods=["POST"])
+@role_required("specialist")
+def update_profile():
+    form = request.form
+    data, errors, rows, row_of = _profile_payload(form)
+    loaded = None
+    try:
+        loaded = SpecialistPatchSchema().load(data)
+    except ValidationError as exc:
+        errors = _merge_schema_errors(errors, exc.messages, row_of)
+    if loaded is not None and not any(errors.values()):
+        try:
+            people.update_specialist(current_user, current_user.id, loaded)
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors = _merge_schema_errors(errors, exc.errors, row_of)
+        except NotAllowed as exc:  # capacity (and active) are an admin's to change
+            db.session.rollback()
+            key = "capacity" if "capacity" in data else "form"
+            errors["fields"][key] = exc.message
+    if any(errors.values()):
+        return _render(form, rows, errors, status=422)
+    flash("Your profile is saved.")
+    return redirect(url_for("web.profile"))
+
+
+@web.route("/profile/time-off", methods=["POST"])
+@role_required("specialist")
+def add_time_off():
+    data, problems = pf.time_off_payload(request.form, current_user.timezone)
+    loaded = None
+    try:
+        loaded = TimeOffSchema().load(data)
+    except ValidationError as exc:
+        problems = pf.field_errors(exc.messages) | problems
+    if loaded is not None and not problems:
+        try:
+            people.add_time_off(current_user, current_user.id, now=utcnow(), **loaded)
+        except DomainError as exc:  # the end before the start, or overlapping time off
+            db.session.rollback()
+            problems = pf.field_errors(exc.errors) or {"form": exc.message}
+    if problems:
+        return _render(time_off_form=request.form, time_off_errors=problems, status=422)
+    flash("Time off booked; routing will not offer you work in that time.")
+    return redirect(url_for("web.profile", _anchor="time-off"))
