@@ -144,21 +144,26 @@ def baseline_total(rnd: Round, pick) -> tuple[float, int]:
         who = rnd.eligible(t, used)
         if not len(who):
             continue
-        j = pick(who, state, len(rnd.specialists))
+        j = pick(rnd, t, who, used, state)
         total += place_score(rnd, t, j, used[j])
         used[j] += 1
         count += 1
     return total, count
 
 
-def first_fit(who, state, n):
+def greedy_pick(rnd, t, who, used, state):
+    """The best-scoring eligible specialist for this task alone (one task at a time)."""
+    return int(who[int(np.argmax(rnd.scores(t, who, used[who]).total))])
+
+
+def first_fit(rnd, t, who, used, state):
     return int(who[0])
 
 
-def round_robin(who, state, n):
+def round_robin(rnd, t, who, used, state):
     after = who[who >= state["next"]]
     j = int(after[0] if len(after) else who[0])
-    state["next"] = (j + 1) % n
+    state["next"] = (j + 1) % len(rnd.specialists)
     return j
 
 
@@ -216,7 +221,8 @@ def run_backend(name: str, url: str, data: dict, quality: bool, unconstrained: b
             rnd = build_round(app)
             decisions = assign_round(rnd)
             result["quality"] = {
-                "engine (greedy by urgency)": greedy_total(rnd, decisions),
+                "engine (urgent first, min-cost flow)": greedy_total(rnd, decisions),
+                "greedy, one task at a time by urgency": baseline_total(rnd, greedy_pick),
                 "first-fit": baseline_total(rnd, first_fit),
                 "round-robin": baseline_total(rnd, round_robin),
             }

@@ -5,6 +5,8 @@ are derived again from its history and written in the same transaction. Waiting 
 means tasks made by create_brief (whose 'created' event comes before they have an id) are
 covered too, and several events of one request cost one recomputation.
 """
+from collections import defaultdict
+
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -13,9 +15,15 @@ from broker.extensions import db
 from sla.calendars import week_of
 from sla.clocks import Policy, TaskFacts, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
+from tasks.models import TaskEvent
 from tasks.signals import task_event_recorded
 
 PENDING = "sla_pending_tasks"
+# Events that can move a clock (the others, such as offers and their expiry, cannot): a routing
+# round's thousands of offers then cost the SLA nothing.
+CLOCK_EVENTS = frozenset({"created", "claimed", "accepted", "blocked", "unblocked", "submitted",
+                          "changes_requested", "revision_started", "approved", "cancelled",
+                          "updated"})
 FIELDS = ("calendar", "budget_hours", "started_at", "warn_at", "due_at", "escalate_at",
           "paused_since", "met_at", "stopped_at")
 
@@ -29,7 +37,7 @@ def follow_task_events():
 
 
 def _mark(task, event=None, **_):
-    if event is None or event.type.startswith("sla_"):
+    if event is None or event.type not in CLOCK_EVENTS:
         return
     pending = db.session.info.setdefault(PENDING, {})
     entry = pending.setdefault(id(task), {"task": task, "updated": None})
@@ -46,29 +54,50 @@ def _recompute_pending(session):
     if not pending:
         return
     session.flush()
-    for entry in pending.values():
+    entries = [e for e in pending.values() if e["task"].id is not None]
+    if not entries:
+        return
+    known = _Known(session, [e["task"].id for e in entries])
+    for entry in entries:
         updated = entry["updated"]
-        recompute_clocks(session, entry["task"], announce_at=updated.at if updated else None)
+        recompute_clocks(session, entry["task"], announce_at=updated.at if updated else None,
+                         known=known)
+
+
+class _Known:
+    """Policies, calendars, clocks and event histories of many tasks, read in four queries."""
+
+    def __init__(self, session, task_ids: list[int]):
+        self.policies = {(p.work_type, p.priority): p for p in session.scalars(select(SlaPolicy))}
+        self.weeks = {c.name: week_of(c) for c in session.scalars(select(BusinessCalendar))}
+        self.clocks = defaultdict(list)
+        for clock in session.scalars(select(SlaClock).where(SlaClock.task_id.in_(task_ids))):
+            self.clocks[clock.task_id].append(clock)
+        self.events = defaultdict(list)
+        for task_id, type_, at in session.execute(
+                select(TaskEvent.task_id, TaskEvent.type, TaskEvent.at)
+                .where(TaskEvent.task_id.in_(task_ids)).order_by(TaskEvent.id)):
+            self.events[task_id].append((type_, at))
 
 
 def policy_of(row: SlaPolicy) -> Policy:
     return Policy(row.ack_hours, row.turnaround_hours, row.warn_at, row.calendar)
 
 
-def recompute_clocks(session, task, announce_at=None):
+def recompute_clocks(session, task, announce_at=None, known: _Known | None = None):
     """Derive the task's clocks from its history and store them; when `announce_at` is given and a
     due instant moved, record an `sla_recomputed` event saying from what to what."""
-    row = session.get(SlaPolicy, (task.work_type, task.priority))
+    known = known or _Known(session, [task.id])
+    row = known.policies.get((task.work_type, task.priority))
     if row is None or task.id is None:
         return
-    week = week_of(session.get(BusinessCalendar, row.calendar))
+    week = known.weeks[row.calendar]
     facts = TaskFacts(task.created_at, task.estimate_hours, task.due_at,
-                      tuple((e.type, e.at) for e in task.events))
+                      tuple(known.events[task.id]))
     config = current_app.config
     specs = compute_clocks(facts, policy_of(row), week, config["SLA_REVISION_SHARE"],
                            config["SLA_ESCALATION_GRACE_HOURS"])
-    existing = {(c.target, c.cycle): c for c in
-                session.scalars(select(SlaClock).where(SlaClock.task_id == task.id))}
+    existing = {(c.target, c.cycle): c for c in known.clocks[task.id]}
     moved = {}
     for spec in specs:
         clock = existing.pop((spec.target, spec.cycle), None)

@@ -1,224 +1,195 @@
-"""Assign a round's tasks together (pure): most urgent first, then improve the pairing.
+"""Assign a round's tasks together (pure): urgent work first, then the best total score.
 
-1. Options: for every task, its best ALTERNATIVES eligible specialists, and their scores at each
-   place, in a few vectorised calls (the table every later step only looks up).
-2. Greedy: tasks in urgency order (priority, target, age) each take the best-scoring option that
-   still has a free place, so urgent work is never left without a place a less urgent task took.
-3. Improve: passes of exchanges that raise the round's total without taking a place from a more
-   urgent task: two tasks swap specialists, a task moves to a free place, a waiting task takes a
-   free place or the place of a task of its own priority that scores lower there. Greedy alone
-   hands the fastest specialists to the first tasks even when later ones needed them more; the
-   passes undo most of that (bench/routing.py measures how close to the optimum this gets).
+The round is a transportation problem: tasks on one side, each specialist's free places on the
+other, an arc wherever a specialist may take a task, worth that (task, specialist, place) score.
+Solving it as one min-cost flow (OR-Tools) gives every task of a round the best place *together*,
+where handing tasks out one at a time gives the fastest specialists to the first tasks even when
+later ones needed them more. Urgency comes first: each priority class is worth more than any
+score the classes below could add, so a less urgent task never takes a place a more urgent one
+could have had.
+
+Arcs are kept to the ones that matter, which keeps a 5,000 x 1,000 round under half a second:
+each task's ALTERNATIVES best specialists, and for each specialist the tasks that score best with
+them (PER_PLACE per free place), so that no free place is left without suitors; both ranked by
+the score of the specialist's last free place (see eligible_pairs). Tasks the flow
+left waiting then get any free place they are eligible for, most urgent first.
 """
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
 from broker.routing.engine import Round
 from broker.routing.model import Candidate, Decision
 
 TOP = 3            # candidates kept in each explanation
-ALTERNATIVES = 24  # specialists per task the greedy and the improvement passes consider
-PASSES = 30
-NONE = -np.inf
+ALTERNATIVES = 16  # best specialists per task given an arc
+PER_PLACE = 2      # best tasks per free place of each specialist given an arc
+CLASS_WORTH = 100.0  # more than any total score (the weights sum to ~12)
+SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
 
 
 @dataclass
 class Plan:
-    """Who holds which place: per task the option and place it holds (-1 while waiting), and per
+    """Who holds which place: per task the specialist and place (-1 while waiting), and per
     specialist the task in each place (-1 when free)."""
 
-    options: np.ndarray   # tasks x ALTERNATIVES specialist positions, best first (-1 pads)
-    table: np.ndarray     # tasks x ALTERNATIVES x places: score of that task there (NONE: no)
-    option_of: np.ndarray  # tasks x specialists: option index of that pair (-1: not an option)
     spec: np.ndarray
     place: np.ndarray
-    score: np.ndarray     # per task, its current score (0 while waiting)
-    occupant: np.ndarray  # specialists x places
-    eligible: np.ndarray  # per task, how many specialists could take it at all
-
-    def put(self, t: int, j: int, k: int, score: float):
-        self.spec[t], self.place[t], self.score[t] = j, k, score
-        self.occupant[j, k] = t
-
-    def lift(self, t: int):
-        self.occupant[self.spec[t], self.place[t]] = -1
-        self.spec[t], self.place[t], self.score[t] = -1, -1, 0.0
+    occupant: np.ndarray    # specialists x places
+    alternatives: np.ndarray  # tasks x TOP: each task's best specialists, best first (-1 pads)
+    eligible: np.ndarray    # per task, how many specialists could take it at all
 
 
 def assign_round(rnd: Round) -> list[Decision]:
     """Decide the whole round: who is offered each task, or why it waits."""
-    plan = options(rnd)
-    greedy(rnd, plan)
-    improve(plan, rnd.rank)
+    t, j, value = eligible_pairs(rnd)
+    task_rank = _rank_within(t, value)
+    plan = empty_plan(rnd, t, j, task_rank)
+    arcs = candidate_arcs(rnd, t, j, value, task_rank)
+    solve(rnd, plan, *arcs)
+    fill_waiting(rnd, plan)
     return decisions(rnd, plan)
 
 
-def options(rnd: Round) -> Plan:
-    """Each task's best eligible specialists (ignoring places taken this round) and the score
-    table over their places."""
-    n_tasks, n_people = len(rnd.tasks), len(rnd.specialists)
-    width = max(int(rnd.room.max(initial=0)), 1)
+def eligible_pairs(rnd: Round):
+    """Every (task, specialist) that may go together, with the score of the specialist's last
+    free place: ranking by it favours specialists who stay good when busy, the ones an optimal
+    round uses (ranking by a first place crowds every task onto the same popular few)."""
+    n_people = len(rnd.specialists)
     open_people = rnd.ready & (rnd.room > 0)
     t, j = np.nonzero(rnd.qualified[rnd.sig] & open_people[None, :])
     banned = [tt * n_people + jj for tt, ex in enumerate(rnd.excluded) for jj in ex]
     if banned:
         keep = ~np.isin(t * n_people + j, banned)
         t, j = t[keep], j[keep]
-    eligible = np.bincount(t, minlength=n_tasks)
-    first = rnd.score(t, j, np.zeros(len(t), dtype=np.int64)).total
-    order = np.lexsort((-first, t))
-    t, j = t[order], j[order]
-    starts = np.searchsorted(t, np.arange(n_tasks))
-    rank = np.arange(len(t)) - starts[t]
-    keep = rank < ALTERNATIVES
-    t, j, rank = t[keep], j[keep], rank[keep]
-    chosen = np.full((n_tasks, ALTERNATIVES), -1, dtype=np.int64)
-    chosen[t, rank] = j
-    table = np.full((n_tasks, ALTERNATIVES, width), NONE)
-    for k in range(width):
-        here = k < rnd.room[j]
-        table[t[here], rank[here], k] = rnd.score(t[here], j[here], np.full(here.sum(), k)).total
-    option_of = np.full((n_tasks, n_people), -1, dtype=np.int16)
-    option_of[t, j] = rank
-    return Plan(chosen, table, option_of, np.full(n_tasks, -1), np.full(n_tasks, -1),
-                np.zeros(n_tasks), np.full((n_people, width), -1), eligible)
+    return t, j, rnd.score(t, j, np.maximum(rnd.room[j] - 1, 0)).total
 
 
-def greedy(rnd: Round, plan: Plan):
-    """Most urgent first, each task to its best option with a free place."""
-    used = np.zeros(len(rnd.specialists), dtype=np.int64)
+def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Each entry's rank (0 = highest value) among the entries of its group."""
+    if not len(group):
+        return np.zeros(0, dtype=np.int64)
+    spread = value.max() - value.min() + 1.0
+    order = np.argsort(group - (value - value.min()) / spread * 0.999, kind="stable")
+    ranks = np.empty(len(group), dtype=np.int64)
+    ranks[order] = np.arange(len(group)) - np.searchsorted(group[order], group[order])
+    return ranks
+
+
+def empty_plan(rnd: Round, t, j, task_rank) -> Plan:
+    n_tasks, n_people = len(rnd.tasks), len(rnd.specialists)
+    width = max(int(rnd.room.max(initial=0)), 1)
+    best = task_rank < TOP
+    alternatives = np.full((n_tasks, TOP), -1, dtype=np.int64)
+    alternatives[t[best], task_rank[best]] = j[best]
+    return Plan(np.full(n_tasks, -1), np.full(n_tasks, -1), np.full((n_people, width), -1),
+                alternatives, np.bincount(t, minlength=n_tasks))
+
+
+def candidate_arcs(rnd: Round, t, j, value, task_rank):
+    """The (task, specialist, place) arcs worth offering the solver, with their scores."""
+    keep = (task_rank < ALTERNATIVES) | (_rank_within(j, value) < PER_PLACE * rnd.room[j])
+    t, j = t[keep], j[keep]
+    width = max(int(rnd.room.max(initial=0)), 1)
+    tt, jj = np.repeat(t, width), np.repeat(j, width)
+    kk = np.tile(np.arange(width), len(t))
+    inside = kk < rnd.room[jj]
+    tt, jj, kk = tt[inside], jj[inside], kk[inside]
+    return tt, jj, kk, rnd.score(tt, jj, kk).total
+
+
+def solve(rnd: Round, plan: Plan, t, j, k, value):
+    """Best assignment over the arcs as a min-cost flow: source -> task -> place -> sink, plus a
+    zero-worth task -> sink arc for waiting."""
+    n_tasks, width = len(rnd.tasks), plan.occupant.shape[1]
+    places = plan.occupant.size
+    source, sink = 0, n_tasks + places + 1
+    task_node = 1 + np.arange(n_tasks)
+    place_node = 1 + n_tasks + j * width + k
+    worth = value + (3 - rnd.rank[t]) * CLASS_WORTH + 1.0
+    tails = np.concatenate([np.zeros(n_tasks, np.int64), 1 + t, task_node,
+                            1 + n_tasks + np.arange(places)])
+    heads = np.concatenate([task_node, place_node, np.full(n_tasks, sink),
+                            np.full(places, sink)])
+    costs = np.concatenate([np.zeros(n_tasks, np.int64), -np.round(worth * SCALE).astype(np.int64),
+                            np.zeros(n_tasks + places, np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int64), heads.astype(np.int64),
+                                              np.ones(len(tails), np.int64), costs)
+    supplies = np.zeros(sink + 1, np.int64)
+    supplies[source], supplies[sink] = n_tasks, -n_tasks
+    flow.set_nodes_supplies(np.arange(sink + 1), supplies)
+    if flow.solve() != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError("the routing flow found no optimal solution")
+    taken = flow.flows(np.arange(n_tasks, n_tasks + len(t))) > 0
+    for a, b, c in zip(t[taken].tolist(), j[taken].tolist(), k[taken].tolist()):
+        plan.spec[a], plan.place[a], plan.occupant[b, c] = b, c, a
+
+
+def fill_waiting(rnd: Round, plan: Plan):
+    """Waiting tasks, most urgent first, take any free place they are eligible for."""
+    used = (plan.occupant >= 0).sum(axis=1)
     for t in rnd.order():
-        who = plan.options[t]
-        places = used[who]
-        values = plan.table[t, np.arange(ALTERNATIVES), np.minimum(places, plan.table.shape[2] - 1)]
-        values = np.where((who >= 0) & (places < rnd.room[who]), values, NONE)
-        best = int(np.argmax(values))
-        if values[best] > NONE:
-            j = int(who[best])
-            plan.put(t, j, int(used[j]), float(values[best]))
-            used[j] += 1
-        elif plan.eligible[t] > (who >= 0).sum():
-            _place_beyond_options(rnd, plan, t, used)
-
-
-def _place_beyond_options(rnd: Round, plan: Plan, t: int, used: np.ndarray):
-    """Every option is full: look at all eligible specialists, and make the best one with a free
-    place the task's last option."""
-    who = rnd.eligible(t, used)
-    if not len(who):
-        return
-    total = rnd.scores(t, who, used[who]).total
-    j = int(who[int(np.argmax(total))])
-    last = ALTERNATIVES - 1
-    if plan.options[t, last] >= 0:
-        plan.option_of[t, plan.options[t, last]] = -1
-    plan.options[t, last], plan.option_of[t, j] = j, last
-    room = int(rnd.room[j])
-    plan.table[t, last, :] = NONE
-    plan.table[t, last, :room] = rnd.scores(t, np.full(room, j), np.arange(room)).total
-    plan.put(t, j, int(used[j]), float(plan.table[t, last, used[j]]))
-    used[j] += 1
-
-
-def improve(plan: Plan, rank: np.ndarray) -> int:
-    """Exchange places while the total rises; returns how many changes were made."""
-    changes = 0
-    if not len(plan.spec):
-        return 0
-    for _ in range(PASSES):
-        made = _pass(plan, rank)
-        changes += made
-        if not made:
-            break
-    return changes
-
-
-def _pass(plan: Plan, rank: np.ndarray) -> int:
-    """Score every exchange at once; apply each task's best one unless an earlier one in the
-    same pass touched the same places."""
-    gain, b, back = _gains(plan, rank)
-    n_tasks, alternatives, width = plan.table.shape
-    flat = gain.reshape(n_tasks, -1)
-    best = np.argmax(flat, axis=1)
-    best_gain = flat[np.arange(n_tasks), best]
-    touched = np.zeros(n_tasks, dtype=bool)
-    made = 0
-    for a in np.argsort(-best_gain, kind="stable"):
-        if best_gain[a] <= 1e-9:
-            break
-        o, k = divmod(int(best[a]), width)
-        j = int(plan.options[a, o])
-        other = int(plan.occupant[j, k])
-        if touched[a] or other != b[a, o, k] or (other >= 0 and touched[other]):
+        if plan.spec[t] >= 0 or not plan.eligible[t]:
             continue
-        _apply(plan, int(a), other, j, k, float(plan.table[a, o, k]), float(back[a, o, k]))
-        touched[a] = True
-        if other >= 0:
-            touched[other] = True
-        made += 1
-    return made
-
-
-def _gains(plan: Plan, rank: np.ndarray):
-    """Gain of giving each task each option's each place (NONE where not allowed), the occupant
-    it displaces there, and that occupant's score in the task's old place (for swaps)."""
-    n_tasks, alternatives, width = plan.table.shape
-    j = plan.options[:, :, None].repeat(width, axis=2)
-    k = np.broadcast_to(np.arange(width), j.shape)
-    b = np.where(j >= 0, plan.occupant[np.maximum(j, 0), k], -1)
-    a = np.broadcast_to(np.arange(n_tasks)[:, None, None], j.shape)
-    placed = (plan.spec >= 0)[:, None, None]
-    gain = plan.table - plan.score[:, None, None] - np.where(b >= 0, plan.score[np.maximum(b, 0)], 0)
-    gain = np.where(j == plan.spec[:, None, None], NONE, gain)
-    # A waiting task may only displace a task of its own priority.
-    gain = np.where(~placed & (b >= 0) & (rank[np.maximum(b, 0)] != rank[a]), NONE, gain)
-    back = np.zeros(gain.shape)
-    swaps = np.argwhere(placed & (b >= 0) & (gain > NONE))
-    if len(swaps):
-        ta, o, kk = swaps.T
-        tb = b[ta, o, kk]
-        ob = plan.option_of[tb, plan.spec[ta]].astype(np.int64)
-        value = np.where(ob >= 0, plan.table[tb, np.maximum(ob, 0), plan.place[ta]], NONE)
-        back[ta, o, kk] = value
-        gain[ta, o, kk] = np.where(value > NONE, gain[ta, o, kk] + value, NONE)
-    return gain, b, back
-
-
-def _apply(plan: Plan, a: int, b: int, j: int, k: int, score_a: float, score_b: float):
-    """Give place (j, k) to task a; its occupant b, if any, takes a's old place or waits."""
-    old_j, old_k = int(plan.spec[a]), int(plan.place[a])
-    if old_j >= 0:
-        plan.lift(a)
-    if b >= 0:
-        plan.lift(b)
-        if old_j >= 0:
-            plan.put(b, old_j, old_k, score_b)
-    plan.put(a, j, k, score_a)
+        who = rnd.eligible(t, used)
+        who = who[(plan.occupant[who] < 0).any(axis=1)] if len(who) else who
+        if not len(who):
+            continue
+        free = np.argmax(plan.occupant[who] < 0, axis=1)
+        total = rnd.score(np.full(len(who), t), who, free).total
+        best = int(np.argmax(total))
+        b, c = int(who[best]), int(free[best])
+        plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
+        used[b] += 1
 
 
 def decisions(rnd: Round, plan: Plan) -> list[Decision]:
     """One decision per task in urgency order, with the winner and the best alternatives."""
     used = (plan.occupant >= 0).sum(axis=1)
+    scored = _explained_scores(rnd, plan, used)
+    waiting = np.flatnonzero(plan.spec < 0)
+    reasons = dict(zip(waiting.tolist(), rnd.why_not(waiting, used)))
     out = []
     for t in rnd.order():
-        task_id = rnd.tasks[t].id
         if plan.spec[t] < 0:
-            reason, counts = rnd.why_not(t, used)
-            out.append(Decision(task_id, None, reason=reason, filtered=counts))
+            reason, counts = reasons[t]
+            out.append(Decision(rnd.tasks[t].id, None, reason=reason, filtered=counts))
             continue
-        out.append(_decision(rnd, plan, t, used))
+        rows = scored[t]
+        out.append(Decision(
+            rnd.tasks[t].id, rnd.specialists[plan.spec[t]].id, considered=int(plan.eligible[t]),
+            candidates=[Candidate(*row) for row in rows]))
     return out
 
 
-def _decision(rnd: Round, plan: Plan, t: int, used: np.ndarray) -> Decision:
-    j, k = int(plan.spec[t]), int(plan.place[t])
-    others = np.array([o for o in plan.options[t][:TOP + 1] if o >= 0 and o != j], dtype=np.int64)
-    who = np.concatenate([[j], others[:TOP - 1]]).astype(np.int64)
-    places = np.concatenate([[k], np.minimum(used[who[1:]], np.maximum(rnd.room[who[1:]] - 1, 0))])
-    scored = rnd.score(np.full(len(who), t), who, places.astype(np.int64))
-    considered = int(plan.eligible[t])
-    return Decision(rnd.tasks[t].id, rnd.specialists[j].id, considered=considered, candidates=[
-        Candidate(int(who[i]), float(scored.total[i]), tuple(scored.factors[i]),
-                  float(scored.starts[i]), float(scored.finishes[i]), float(scored.target[i]),
-                  full=bool(i and used[who[i]] >= rnd.room[who[i]])) for i in range(len(who))])
+def _explained_scores(rnd: Round, plan: Plan, used: np.ndarray) -> dict:
+    """For each placed task: its winner (in its place) and up to TOP - 1 runners-up (each in the
+    place they would give it now), scored in one call."""
+    placed = np.flatnonzero(plan.spec >= 0)
+    others = plan.alternatives[placed]
+    others = np.where(others == plan.spec[placed, None], -1, others)
+    # Keep the first TOP - 1 real alternatives of each row, in order.
+    order = np.argsort(others < 0, axis=1, kind="stable")[:, :TOP - 1]
+    others = np.take_along_axis(others, order, axis=1)
+    who = np.concatenate([plan.spec[placed, None], others], axis=1)
+    task = np.repeat(placed[:, None], TOP, axis=1)
+    valid = who >= 0
+    safe = np.maximum(who, 0)
+    places = np.where(np.arange(TOP) == 0, plan.place[placed, None],
+                      np.minimum(used[safe], np.maximum(rnd.room[safe] - 1, 0)))
+    scored = rnd.score(task[valid], who[valid], places[valid])
+    full = (used[who[valid]] >= rnd.room[who[valid]]) & (np.nonzero(valid)[1] > 0)
+    rows: dict = {}
+    for i, (t, j) in enumerate(zip(task[valid].tolist(), who[valid].tolist())):
+        rows.setdefault(t, []).append((j, float(scored.total[i]), tuple(scored.factors[i]),
+                                       float(scored.starts[i]), float(scored.finishes[i]),
+                                       float(scored.target[i]), bool(full[i])))
+    return rows
+
+
+def total_score(rnd: Round, plan: Plan) -> float:
+    """The round's total score (what bench/routing.py compares with the optimum)."""
+    placed = np.flatnonzero(plan.spec >= 0)
+    return float(rnd.score(placed, plan.spec[placed], plan.place[placed]).total.sum())

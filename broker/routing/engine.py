@@ -75,7 +75,12 @@ class Round:
                  for key in managers}
         self.overlap = np.zeros((len(managers) + 1, n))
         for key, row in managers.items():
-            self.overlap[row] = [_overlap(s.week, weeks[key], now) for s in self.specialists]
+            shared: dict = {}  # specialists with the same calendar share the computation
+            for col, person in enumerate(self.specialists):
+                calendar = _calendar_key(person.week)
+                if calendar not in shared:
+                    shared[calendar] = _overlap(person.week, weeks[key], now)
+                self.overlap[row, col] = shared[calendar]
         self.excluded = [np.array([self.position[s] for s in t.excluded if s in self.position],
                                   dtype=np.int64) for t in tasks]
 
@@ -120,18 +125,27 @@ class Round:
                 ok[i] = False
         return ok
 
-    def why_not(self, t: int, used: np.ndarray) -> tuple[str, dict]:
-        """Why no specialist can take task `t`, and how many were left out for each reason."""
-        mask = self.qualified[self.sig[t]]
-        excluded = np.zeros(len(self.specialists), dtype=bool)
-        excluded[self.excluded[t]] = True
+    def why_not(self, waiting: np.ndarray, used: np.ndarray) -> list[tuple[str, dict]]:
+        """Why no specialist can take each of the `waiting` tasks, with how many were left out
+        for each reason (counted for all of them at once)."""
+        if not len(waiting):
+            return []
+        mask = self.qualified[self.sig[waiting]]
+        excluded = np.zeros(mask.shape, dtype=bool)
+        for row, t in enumerate(waiting):
+            excluded[row, self.excluded[t]] = True
+        full = self.ready & (self.room <= used)
         counts = {
-            "qualified": int(mask.sum()),
-            "declined_or_lapsed": int((mask & excluded).sum()),
-            "time_off": int((mask & self.off_now).sum()),
-            "no_hours": int((mask & ~self.has_hours).sum()),
-            "at_capacity": int((mask & ~excluded & self.ready & (self.room <= used)).sum()),
+            "qualified": mask.sum(axis=1),
+            "declined_or_lapsed": (mask & excluded).sum(axis=1),
+            "time_off": (mask & self.off_now).sum(axis=1),
+            "no_hours": (mask & ~self.has_hours).sum(axis=1),
+            "at_capacity": (mask & ~excluded & full).sum(axis=1),
         }
+        return [self._reason(int(t), {k: int(v[row]) for k, v in counts.items()})
+                for row, t in enumerate(waiting)]
+
+    def _reason(self, t: int, counts: dict) -> tuple[str, dict]:
         if not counts["qualified"]:
             return self._skill_gap(self.tasks[t].skills), counts
         parts = [f"{n} {label}" for key, label in (
@@ -176,6 +190,10 @@ class Round:
         """Task positions, most urgent first: priority, then target, then age."""
         return sorted(range(len(self.tasks)), key=lambda t: (
             self.rank[t], self.tasks[t].target_at, self.tasks[t].created_at, self.tasks[t].id))
+
+
+def _calendar_key(week: WorkWeek) -> tuple:
+    return (week.tz, str(sorted(week.hours.items())), week.holidays, week.closed)
 
 
 def _overlap(week: WorkWeek, other: WorkWeek, now: datetime) -> float:

@@ -11,9 +11,9 @@ import numpy as np
 from broker.people.business_hours import WorkWeek, working_spans
 
 STEP = 0.25            # hours per column
-HORIZON = 160.0        # working hours projected ahead (four weeks of full-time work)
+HORIZON = 120.0        # working hours projected ahead (three weeks of full-time work)
 COLUMNS = int(HORIZON / STEP) + 1
-SEARCH_DAYS = 70       # wall-clock days searched for that much working time
+SEARCH_DAYS = 56       # wall-clock days searched for that much working time
 NEVER = 1e9            # hours: no working time within reach
 
 
