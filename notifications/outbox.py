@@ -1,7 +1,13 @@
-"""The outbox writer: each task event that concerns someone becomes notification rows, added to
-the session of the change itself, so they commit (or roll back) with it."""
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
+"""The outbox writer: each task event that concerns someone becomes notification rows, written
+in the transaction of the change itself, so they commit (or roll back) with it.
+
+Rows are gathered as the events come and inserted in one executemany just before the commit (a
+routing round makes thousands of offers at once; one ORM object each would cost more than the
+round itself).
+"""
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, object_session
 
 from broker.extensions import db
 from broker.people.models import User
@@ -11,9 +17,15 @@ from tasks.models import Task, TaskEvent
 from tasks.signals import task_event_recorded
 
 
+PENDING = "outbox_pending"
+
+
 def subscribe():
     """Listen to task events (idempotent: blinker keeps one connection per receiver)."""
     task_event_recorded.connect(write_notifications)  # sender: the Task instance
+    if not sa_event.contains(Session, "before_commit", _write_pending):
+        sa_event.listen(Session, "before_commit", _write_pending)
+        sa_event.listen(Session, "after_soft_rollback", _forget_pending)
 
 
 def write_notifications(task: Task, event: TaskEvent, **_):
@@ -40,11 +52,25 @@ def write_notifications(task: Task, event: TaskEvent, **_):
         if user is None or not user.active:
             continue
         urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
-        session.add(Notification(
-            user=user, task=task, event=event, kind=event.type, urgent=urgent,
+        session.info.setdefault(PENDING, []).append((task, event, dict(
+            user_id=user.id, kind=event.type, urgent=urgent,
             state=QUEUED if urgent else IN_DIGEST, created_at=event.at, next_attempt_at=event.at,
             payload={"title": task.title, "brief_id": task.brief_id,
-                     "details": kinds.kept_details(details)}))
+                     "details": kinds.kept_details(details)})))
+
+
+def _write_pending(session):
+    """Insert the gathered rows once the events (and new tasks) have their ids."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    session.flush()
+    session.execute(insert(Notification.__table__), [
+        {**row, "task_id": task.id, "event_id": event.id} for task, event, row in pending])
+
+
+def _forget_pending(session, previous_transaction):
+    session.info.pop(PENDING, None)
 
 
 def _active_admin_ids(session) -> list[int]:

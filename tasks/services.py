@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from broker.bulk import reserve_ids
+from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
@@ -176,9 +176,9 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set; tasks no longer queued are skipped. Specialists who
-    auto-accept go straight to in_progress. The rows change in one executemany UPDATE (the ORM
-    would send one versioned UPDATE per task); events and their subscribers' rows are ORM
-    inserts, batched at flush.
+    auto-accept go straight to in_progress. Thousands of offers are written as one executemany
+    UPDATE and one INSERT of events (the ORM would send one versioned UPDATE per task and track
+    every event); subscribers still hear of each event.
     """
     by_id = {o.task_id: o for o in offers}
     if not by_id:
@@ -189,37 +189,41 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
     # (kept referenced here: the identity map holds objects weakly).
     people = {o.specialist_id for o in offers} | {t.brief.owner_id for t in tasks}
     held = db.session.scalars(select(User).where(User.id.in_(people))).all()
-    placed, rows = [], []
-    with db.session.no_autoflush:
-        for task in tasks:
-            if task.state == lifecycle.QUEUED:
-                rows.append(_place_offer(task, by_id[task.id], now))
-                placed.append(task)
-        reserve_ids(db.session)
+    placed, rows, events = [], [], []
+    for task in tasks:
+        if task.state == lifecycle.QUEUED:
+            rows.append(_place_offer(task, by_id[task.id], now, events))
+            placed.append(task)
     _write_rows(rows)
+    ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
+    with db.session.no_autoflush:
+        for (task, row), id_ in zip(events, ids):
+            task_event_recorded.send(task, event=TaskEvent(id=id_, **row))  # already stored
     del held
     return placed
 
 
-def _place_offer(task: Task, routed: RoutedOffer, now: datetime) -> dict:
-    """Record the offer (and an auto-accept) on `task`; returns the row's new values."""
+def _place_offer(task: Task, routed: RoutedOffer, now: datetime, events: list) -> dict:
+    """The row's new values and its events (appended to `events`) for one offer."""
     values = {"state": lifecycle.OFFERED, "assignee_id": routed.specialist_id,
               "offer_expires_at": routed.expires_at, "accepted_at": None,
               "routing": routed.note, "version": task.version + 1}
-    events = [("offer", {"specialist_id": routed.specialist_id,
-                         "expires_at": routed.expires_at.isoformat(),
-                         "summary": routed.note.get("summary")})]
+    steps = [("offer", {"specialist_id": routed.specialist_id,
+                        "expires_at": routed.expires_at.isoformat(),
+                        "summary": routed.note.get("summary")})]
     if routed.auto_accept:
         values.update(state=lifecycle.IN_PROGRESS, offer_expires_at=None, accepted_at=now)
-        events.append(("accept", {"specialist_id": routed.specialist_id, "auto_accept": True}))
-    row = {"b_id": task.id, "b_version": task.version, **values}
-    for action, details in events:
-        source = task.state
-        set_committed_value(task, "state", lifecycle.next_state(source, action))
-        record_event(task, lifecycle.ACTIONS[action].event, None, now, source, task.state, details)
+        steps.append(("accept", {"specialist_id": routed.specialist_id, "auto_accept": True}))
+    state = task.state
+    for action, details in steps:
+        target = lifecycle.next_state(state, action)
+        events.append((task, {"task_id": task.id, "type": lifecycle.ACTIONS[action].event,
+                              "from_state": state, "to_state": target, "actor_id": None,
+                              "at": now, "details": details}))
+        state = target
     for key, value in values.items():  # subscribers and later reads see the new values
         set_committed_value(task, key, value)
-    return row
+    return {"b_id": task.id, "b_version": values["version"] - 1, **values}
 
 
 def _write_rows(rows: list[dict]):
