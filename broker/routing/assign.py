@@ -25,7 +25,7 @@ from broker.routing.model import Candidate, Decision
 TOP = 3            # candidates kept in each explanation
 ALTERNATIVES = 16  # best specialists per task given an arc
 PER_PLACE = 2      # best tasks per free place of each specialist given an arc
-CLASS_WORTH = 100.0  # more than any total score (the weights sum to ~12)
+CLASS_WORTH = 20.0  # more than any one task's score can be (the weights sum to 12)
 SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
 
 
@@ -182,10 +182,11 @@ def _explained_scores(rnd: Round, plan: Plan, used: np.ndarray) -> dict:
     scored = rnd.score(task[valid], who[valid], places[valid])
     full = (used[who[valid]] >= rnd.room[who[valid]]) & (np.nonzero(valid)[1] > 0)
     rows: dict = {}
-    for i, (t, j) in enumerate(zip(task[valid].tolist(), who[valid].tolist())):
-        rows.setdefault(t, []).append((j, float(scored.total[i]), tuple(scored.factors[i]),
-                                       float(scored.starts[i]), float(scored.finishes[i]),
-                                       float(scored.target[i]), bool(full[i])))
+    columns = zip(task[valid].tolist(), who[valid].tolist(), scored.total.tolist(),
+                  scored.factors.tolist(), scored.starts.tolist(), scored.finishes.tolist(),
+                  scored.target.tolist(), full.tolist())
+    for t, j, total, factors, starts, finishes, target, is_full in columns:
+        rows.setdefault(t, []).append((j, total, tuple(factors), starts, finishes, target, is_full))
     return rows
 
 

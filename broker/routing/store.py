@@ -8,6 +8,7 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.routing.model import SpecialistInput, TaskInput
+from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent
 
@@ -31,11 +32,14 @@ def lock_round(is_postgres: bool):
 
 def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[TaskInput], dict]:
     """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
-    routing notes by id."""
+    routing notes by id. A task's target is its hard due date, else its SLA turnaround due
+    instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
+    turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
                     Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.routing,
-                    Brief.owner_id)
-             .join(Brief, Brief.id == Task.brief_id).where(Task.state == lifecycle.QUEUED))
+                    Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
+             .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
+             .where(Task.state == lifecycle.QUEUED))
     if is_postgres:
         query = query.with_for_update(of=Task, skip_locked=True)
     rows = db.session.execute(query).all()
@@ -45,7 +49,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[T
     tasks = [TaskInput(
         id=r.id, brief_id=r.brief_id, priority=r.priority, estimate_hours=r.estimate_hours,
         skills=tuple((s["skill"], s["min_level"]) for s in r.skills),
-        target_at=r.due_at or r.created_at + timedelta(hours=targets[r.priority]),
+        target_at=r.due_at or r.sla_due_at or r.created_at + timedelta(hours=targets[r.priority]),
         created_at=r.created_at, has_due_date=r.due_at is not None,
         needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
         excluded=frozenset(passed.get(r.id, ()))) for r in rows]
