@@ -104,3 +104,11 @@ def slack(app):
     yield fake
     app.config["BROKER_SLACK_TIMEOUT"] = timeout
     fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` (row locks, concurrent writers) run only on PostgreSQL."""
+    if request.node.get_closest_marker("postgres") and \
+            not normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")).startswith("postgresql"):
+        pytest.skip("needs PostgreSQL row locks; set TEST_DATABASE_URL to a PostgreSQL database")

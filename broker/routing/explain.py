@@ -23,9 +23,12 @@ class Explainer:
     def __init__(self, rnd: Round):
         self.rnd, self.now = rnd, rnd.now
         self._availability: dict = {}
+        self._tasks = {t.id: t for t in rnd.tasks}
 
     def explain(self, decision: Decision) -> dict:
-        base = {"decided_at": self.now.isoformat(), "considered": decision.considered}
+        task = self._tasks[decision.task_id]
+        base = {"decided_at": self.now.isoformat(), "considered": decision.considered,
+                "target_at": task.target_at.isoformat(), "target_source": task.target_source}
         if decision.specialist_id is None:
             return {**base, "outcome": "waiting", "reason": decision.reason,
                     "summary": f"Waiting in the queue: {decision.reason}.",

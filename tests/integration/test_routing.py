@@ -188,3 +188,54 @@ def test_two_rounds_at_once_offer_each_task_once(app, make, is_postgres):
         offers = db.session.scalar(select(func.count()).select_from(TaskEvent)
                                    .where(TaskEvent.type == "offered"))
         assert offers == 10
+
+
+def test_without_a_due_date_the_target_is_the_sla_turnaround(app, make):
+    manager = make.user("manager")
+    make.specialist({"google_ads": 4}, hours=hours("00:00", "24:00"))
+    (task_id,) = post(app, manager.id, POSTED, priority="urgent", due_at=None)
+    route(app, POSTED)
+    note = task_row(app, task_id)[2]
+    assert note["target_source"] == "SLA turnaround"
+    # The seeded urgent policy: 4 hours around the clock.
+    assert datetime.fromisoformat(note["target_at"]) == POSTED + timedelta(hours=4)
+    (dated,) = post(app, manager.id, POSTED, due_at=POSTED + timedelta(days=2))
+    route(app, POSTED)
+    assert task_row(app, dated)[2]["target_source"] == "due date"
+
+
+@pytest.mark.postgres
+def test_claims_racing_a_round_never_overrun_capacity(app, make, is_postgres):
+    import threading
+    manager = make.user("manager")
+    people = [make.specialist({"google_ads": 4}, capacity=1, hours=hours("00:00", "24:00"))
+              for _ in range(3)]
+    for attempt in range(3):
+        tasks = post(app, manager.id, POSTED, n=6)
+        start = threading.Barrier(1 + len(people))
+
+        def claim(person, task_id):
+            start.wait()
+            with app.app_context():
+                try:
+                    services.claim(task_id, db.session.get(User, person.id), POSTED)
+                except Exception:  # lost to the round or at capacity: a 409 for the client
+                    db.session.rollback()
+
+        def round_():
+            start.wait()
+            route(app, POSTED)
+
+        threads = [threading.Thread(target=round_)] + [
+            threading.Thread(target=claim, args=(p, t)) for p, t in zip(people, tasks[3:])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            held = db.session.execute(
+                select(Task.assignee_id, func.count()).where(Task.state.in_(lifecycle.LOADED))
+                .group_by(Task.assignee_id)).all()
+            assert all(count <= 1 for _, count in held), held
+            for task in db.session.scalars(select(Task).where(Task.state.in_(lifecycle.LOADED))):
+                services.owner_action(task.id, "cancel", db.session.get(User, manager.id), POSTED, {})
