@@ -1,5 +1,4 @@
 """route_round: one routing round, from reading the queue to writing the offers, in one transaction."""
-import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,16 +6,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from broker.extensions import db
-from broker.timeutil import to_utc
 from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
 from broker.routing.model import Weights
 from broker.routing.models import RoutingRound
+from broker.timeutil import to_utc
 from tasks.services import RoutedOffer, note_waiting, place_offers
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,7 +55,6 @@ def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     db.session.commit()
     result = RoundResult(record.queued, record.offered, record.waiting,
                          time.perf_counter() - started, engine_seconds)
-    log.info("%s", result)
     return result
 
 
