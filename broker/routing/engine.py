@@ -117,14 +117,6 @@ class Round:
     def eligible(self, t: int, used: np.ndarray) -> np.ndarray:
         return np.flatnonzero(self.eligible_mask(t, used))
 
-    def allowed(self, t: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Whether each specialist j may take each task t, ignoring places (vectorised)."""
-        ok = self.qualified[self.sig[t], j] & self.ready[j]
-        for i in np.flatnonzero(ok):
-            if len(self.excluded[t[i]]) and j[i] in self.excluded[t[i]]:
-                ok[i] = False
-        return ok
-
     def why_not(self, waiting: np.ndarray, used: np.ndarray) -> list[tuple[str, dict]]:
         """Why no specialist can take each of the `waiting` tasks, with how many were left out
         for each reason (counted for all of them at once)."""
