@@ -35,9 +35,9 @@ def report_for(actor: User, since: datetime, until: datetime, group_by: str,
 
 
 def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
-               owner_id: int | None = None) -> dict:
-    """Tasks posted in [since, until) (of one owner's briefs when given), grouped; breaches and
-    hours lost counted up to min(now, until)."""
+               owner_id: int | None = None, assignee_id: int | None = None) -> dict:
+    """Tasks posted in [since, until) (of one owner's briefs, or assigned to one specialist, when
+    given), grouped; breaches and hours lost counted up to min(now, until)."""
     if group_by not in GROUPS:
         raise InvalidInput("Unknown grouping.", {"group_by": [f"Use one of {', '.join(GROUPS)}."]})
     if until <= since:
@@ -48,6 +48,8 @@ def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
              .where(Task.created_at >= since, Task.created_at < until))
     if owner_id is not None:
         query = query.where(Brief.owner_id == owner_id)
+    if assignee_id is not None:
+        query = query.where(Task.assignee_id == assignee_id)
     rows = db.session.execute(query).all()
     clocks: dict[int, list] = {}
     for clock in db.session.scalars(select(SlaClock).where(

@@ -29,8 +29,8 @@ def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
 
 
 def register_web(app):
-    from broker.web import (auth_views, brief_views, notification_views,  # noqa: F401  (routes
-                            profile_views, queue_views)  # attach to `web`)
+    from broker.web import (auth_views, brief_views, dashboard_views,  # noqa: F401  (routes
+                            notification_views, profile_views, queue_views)  # attach to `web`)
     from broker.web.errors import not_found
     from broker.web.throttle import register_throttle
     register_throttle(app)

@@ -1,0 +1,134 @@
+"""The numbers behind /dashboard, read in a fixed handful of queries for whoever is looking.
+
+Managers see their own briefs, admins everything (the SLA report's rules); specialists, whom the
+report refuses, see the tasks assigned to them, the open queue they may claim from, and coverage.
+"""
+from datetime import date, datetime, time, timedelta, timezone
+
+import pendulum
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from broker.extensions import db
+from broker.people.business_hours import WorkWeek
+from broker.people.coverage import hourly_coverage
+from broker.people.models import SpecialistProfile, User
+from sla.reporting import report_for, sla_report
+from tasks import lifecycle
+from tasks.models import Task, WorkType
+from tasks.queries import visible_tasks
+
+PERIODS = (7, 28, 90)
+DEFAULT_DAYS = 28
+QUEUE_STATES = (lifecycle.QUEUED, lifecycle.OFFERED, lifecycle.IN_PROGRESS, lifecycle.BLOCKED,
+                lifecycle.CHANGES_REQUESTED, lifecycle.SUBMITTED)
+COVERAGE_DAYS = 7
+
+
+def period_days(raw: str | None) -> tuple[int, str | None]:
+    """The period asked for in the query string, or the default and a notice saying why."""
+    if raw is None or raw == "":
+        return DEFAULT_DAYS, None
+    if raw.strip().isdigit() and int(raw.strip()) in PERIODS:
+        return int(raw.strip()), None
+    shown = raw if len(raw) <= 20 else raw[:20] + "…"
+    return DEFAULT_DAYS, (f"“{shown}” is not a period on offer (7, 28 or 90 days); "
+                          f"showing the last {DEFAULT_DAYS} days.")
+
+
+def dashboard(actor: User, days: int, now: datetime) -> dict:
+    """Everything the page draws, for `actor` over the `days` days up to `now`."""
+    since = now - timedelta(days=days)
+    by_week = _report(actor, since, now, "week")
+    by_type = _report(actor, since, now, "work_type")
+    names = work_type_names()
+    for row in by_type["rows"]:
+        row["label"] = names.get(row["group"], row["group"])
+    for row in by_week["rows"]:
+        row["label"] = week_label(row["group"])
+    return {"days": days, "since": since, "scope": scope(actor), "overall": by_type["total"],
+            "weeks": by_week["rows"], "work_types": by_type["rows"],
+            "queue": queue_now(actor, names), "coverage": coverage(now, actor.timezone)}
+
+
+def scope(actor: User) -> str:
+    return {"admin": "all briefs", "manager": "your briefs"}.get(actor.role, "your tasks")
+
+
+def _report(actor: User, since: datetime, until: datetime, group_by: str) -> dict:
+    if actor.role == "specialist":
+        return sla_report(since, until, group_by, until, assignee_id=actor.id)
+    return report_for(actor, since, until, group_by, until)
+
+
+def week_label(iso_week: str) -> str:
+    """'2026-W48' as the Monday it starts on: '23 Nov'."""
+    year, week = iso_week.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1).strftime("%-d %b")
+
+
+def work_type_names() -> dict[str, str]:
+    return dict(db.session.execute(select(WorkType.slug, WorkType.name)).all())
+
+
+def queue_now(actor: User, names: dict[str, str]) -> dict:
+    """Open tasks the actor may see, counted by work type and state, in one grouped query."""
+    visible = visible_tasks(actor).with_only_columns(Task.id)
+    rows = db.session.execute(
+        select(Task.work_type, Task.state, func.count())
+        .where(Task.id.in_(visible), Task.state.in_(QUEUE_STATES))
+        .group_by(Task.work_type, Task.state)).all()
+    by_type: dict[str, dict[str, int]] = {}
+    for work_type, state, count in rows:
+        by_type.setdefault(work_type, {})[state] = count
+    types = [{"work_type": slug, "label": names.get(slug, slug), "counts": counts,
+              "total": sum(counts.values())} for slug, counts in by_type.items()]
+    types.sort(key=lambda t: (-t["total"], t["label"]))
+    totals = {s: sum(t["counts"].get(s, 0) for t in types) for s in QUEUE_STATES}
+    return {"states": QUEUE_STATES, "rows": types, "totals": totals,
+            "max": max((t["total"] for t in types), default=0)}
+
+
+def specialist_weeks() -> list[tuple[str, WorkWeek]]:
+    """(timezone, working week less time off) of every active specialist, in two queries."""
+    profiles = db.session.scalars(
+        select(SpecialistProfile).join(SpecialistProfile.user)
+        .where(SpecialistProfile.active.is_(True), User.active.is_(True))
+        .options(contains_eager(SpecialistProfile.user), selectinload(SpecialistProfile.time_off)))
+    return [(p.user.timezone, WorkWeek(p.working_hours or {}, p.user.timezone,
+                                       closed=tuple((t.starts_at, t.ends_at) for t in p.time_off)))
+            for p in profiles]
+
+
+def coverage(now: datetime, viewer_tz: str) -> dict:
+    """Specialists working per UTC hour over the week ahead from today's UTC midnight, by zone."""
+    start = datetime.combine(now.astimezone(timezone.utc).date(), time(), tzinfo=timezone.utc)
+    weeks = specialist_weeks()
+    hours = hourly_coverage(weeks, start, COVERAGE_DAYS)
+    zones = sorted({tz for tz, _ in weeks}, key=lambda tz: (_offset(tz, start), tz))
+    rows = [{"hour": h, "local": pendulum.instance(start + timedelta(hours=h)).in_timezone(viewer_tz)
+             .format("HH:mm"), "by_zone": [(tz, hours[h].get(tz, 0.0)) for tz in zones],
+             "total": round(sum(hours[h].values()), 2)} for h in range(24)]
+    return {"start": start, "days": COVERAGE_DAYS, "zones": zones, "hours": rows,
+            "specialists": len(weeks), "max": max((r["total"] for r in rows), default=0),
+            "gaps": hour_ranges([r["hour"] for r in rows if r["total"] == 0]),
+            "viewer_tz": viewer_tz}
+
+
+def hour_ranges(hours: list[int]) -> list[str]:
+    """UTC hours as spans of the clock, joined across midnight: [0, 1, 22, 23] → ['22:00–02:00']."""
+    if len(hours) == 24:
+        return ["00:00–24:00"]
+    runs: list[list[int]] = []
+    for hour in sorted(hours):
+        if runs and runs[-1][1] == hour:
+            runs[-1][1] = hour + 1
+        else:
+            runs.append([hour, hour + 1])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][1] == 24:
+        runs[0][0] = runs.pop()[0]
+    return [f"{start:02d}:00–{end % 24:02d}:00" for start, end in runs]
+
+
+def _offset(tz: str, at: datetime) -> float:
+    return pendulum.instance(at).in_timezone(tz).utcoffset().total_seconds()
