@@ -157,7 +157,7 @@ def decisions(rnd: Round, plan: Plan) -> list[Decision]:
             reason, counts = reasons[t]
             out.append(Decision(rnd.tasks[t].id, None, reason=reason, filtered=counts))
             continue
-        rows = scored[t]
+        rows = scored[t][:1] + sorted(scored[t][1:], key=lambda row: -row[1])
         out.append(Decision(
             rnd.tasks[t].id, rnd.specialists[plan.spec[t]].id, considered=int(plan.eligible[t]),
             candidates=[Candidate(*row) for row in rows]))

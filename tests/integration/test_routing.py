@@ -239,3 +239,17 @@ def test_claims_racing_a_round_never_overrun_capacity(app, make, is_postgres):
             assert all(count <= 1 for _, count in held), held
             for task in db.session.scalars(select(Task).where(Task.state.in_(lifecycle.LOADED))):
                 services.owner_action(task.id, "cancel", db.session.get(User, manager.id), POSTED, {})
+
+
+def test_the_brief_page_says_when_an_offer_ended_and_the_task_waits_again(app, make, client):
+    manager = make.user("manager")
+    s = make.specialist({"google_ads": 4}, hours=hours("00:00", "24:00"))
+    (task_id,) = post(app, manager.id, POSTED)
+    route(app, POSTED)
+    with app.app_context():
+        services.decline(task_id, db.session.get(User, s.id), POSTED, "on leave")
+    client.post("/login", data={"email": manager.email, "password": "correct horse 1",
+                                "csrf_token": csrf_token(client)})
+    page = client.get(f"/briefs/{_brief_of(app, task_id)}").text
+    assert "back in the queue after an offer to Specialist" in page
+    assert "Offered to" not in page
