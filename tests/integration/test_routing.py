@@ -252,4 +252,4 @@ def test_the_brief_page_says_when_an_offer_ended_and_the_task_waits_again(app, m
                                 "csrf_token": csrf_token(client)})
     page = client.get(f"/briefs/{_brief_of(app, task_id)}").text
     assert "back in the queue after an offer to Specialist" in page
-    assert "Offered to" not in page
+    assert "Routing: Offered to" not in page
