@@ -117,3 +117,14 @@ def test_continuity_and_manager_overlap_break_ties():
 def test_unknown_weights_are_refused():
     with pytest.raises(ValueError, match="unknown routing weights: speedy"):
         Weights.from_config({"speedy": 1})
+
+
+def test_rounds_with_nobody_or_nothing_decide_cleanly():
+    _, (decision,) = decide([], [task(10)])
+    assert decision.specialist_id is None
+    assert decision.reason == "no active specialist has google_ads level 3"
+    _, decisions = decide([person(1, "UTC", "09:00", "17:00")], [])
+    assert decisions == []
+    over = person(2, "UTC", "00:00", "24:00", capacity=1, load=3)  # capacity lowered below load
+    _, (decision,) = decide([over], [task(11)])
+    assert decision.specialist_id is None and "1 at capacity" in decision.reason
