@@ -86,7 +86,6 @@ DEFAULTS = {
     "ROUTING_OFFER_MINUTES": {"urgent": 15, "high": 30, "normal": 60, "low": 120},
     "ROUTING_DEFAULT_TARGET_HOURS": {"urgent": 8, "high": 24, "normal": 72, "low": 168},
     "ROUTING_MANAGER_HOURS": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-    "ROUTING_INTERVAL_SECONDS": 30,
     # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
     "BROKER_BASE_URL": "http://127.0.0.1:5000",
     "BROKER_SLACK_TIMEOUT": 10,
