@@ -100,6 +100,10 @@ def _transition(task: Task, action: str, actor: User | None, now: datetime, deta
     source = task.state
     task.state = lifecycle.next_state(source, action)
     record_event(task, lifecycle.ACTIONS[action].event, actor, now, source, task.state, details)
+    if source == lifecycle.OFFERED:  # however an offer ends, its expiry goes with it, and
+        task.offer_expires_at = None  # unless it was accepted, so does its specialist
+        if task.state != lifecycle.IN_PROGRESS:
+            task.assignee_id = None
 
 
 def _require_assignee(task: Task, actor: User, verb: str):
@@ -250,7 +254,7 @@ def accept(task_id: int, actor: User, now: datetime) -> Task:
     lifecycle.next_state(task.state, "accept")
     _require_assignee(task, actor, "accept")
     _transition(task, "accept", actor, now, {})
-    task.offer_expires_at, task.accepted_at = None, now
+    task.accepted_at = now
     _commit_change()
     return task
 
@@ -260,7 +264,6 @@ def decline(task_id: int, actor: User, now: datetime, reason: str | None = None)
     lifecycle.next_state(task.state, "decline")
     _require_assignee(task, actor, "decline")
     _transition(task, "decline", actor, now, {"reason": reason, "specialist_id": actor.id})
-    task.assignee_id, task.offer_expires_at = None, None
     _commit_change()
     return task
 
@@ -277,7 +280,6 @@ def expire_offers(now: datetime) -> int:
             db.session.rollback()  # accepted or declined meanwhile
             continue
         _transition(task, "expire", None, now, {"specialist_id": task.assignee_id})
-        task.assignee_id, task.offer_expires_at = None, None
         _commit_change()
         expired += 1
     return expired
@@ -286,18 +288,7 @@ def expire_offers(now: datetime) -> int:
 def withdraw_offer(task: Task, now: datetime, reason: str) -> Task:
     """Take back an offer from its specialist and queue the task again; the caller holds the row
     lock and commits (the SLA sweep does this on an acknowledgement breach)."""
-    specialist_id = task.assignee_id
-    _transition(task, "withdraw", None, now, {"specialist_id": specialist_id, "reason": reason})
-    task.assignee_id, task.offer_expires_at = None, None
-    return task
-
-
-def withdraw(task_id: int, now: datetime, reason: str = "acknowledgement breached") -> Task:
-    """Withdraw the offer on one task, in its own transaction."""
-    task = _locked_task(task_id)
-    lifecycle.next_state(task.state, "withdraw")
-    withdraw_offer(task, now, reason)
-    _commit_change()
+    _transition(task, "withdraw", None, now, {"specialist_id": task.assignee_id, "reason": reason})
     return task
 
 
@@ -319,12 +310,9 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, action)
     _require_owner(task, actor, action.replace("_", " "), admin_too=action == "cancel")
-    was_offered = task.state == lifecycle.OFFERED
     _transition(task, action, actor, now, details)
     if task.state in lifecycle.CLOSED:
-        task.closed_at, task.offer_expires_at = now, None
-    if was_offered:  # an offer never accepted leaves no assignee behind
-        task.assignee_id = None
+        task.closed_at = now
     _commit_change()
     return task
 
