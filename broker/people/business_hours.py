@@ -42,6 +42,11 @@ class WorkWeek:
             (_utc(s), _utc(e)) for s, e in self.closed if e > s)))
 
     @property
+    def key(self) -> tuple:
+        """Equal for weeks with the same working time (to share work computed from them)."""
+        return (self.tz, self._days, self.holidays, self.closed)
+
+    @property
     def has_hours(self) -> bool:
         return any(self._days)
 

@@ -65,24 +65,24 @@ class Round:
         self.brief = np.array([briefs[t.brief_id] for t in tasks], dtype=np.int64)
         held = [briefs[b] * n + j for j, s in enumerate(self.specialists) for b in s.briefs if b in briefs]
         self.held = np.array(sorted(held), dtype=np.int64)
-        managers: dict = {}
-        self.manager = np.array([managers.setdefault((t.manager_week.tz, str(t.manager_week.hours)),
-                                                     len(managers) + 1)
-                                 if t.needs_overlap and t.manager_week else 0 for t in tasks],
-                                dtype=np.int64)
-        weeks = {key: next(t.manager_week for t in tasks if t.needs_overlap and t.manager_week
-                           and (t.manager_week.tz, str(t.manager_week.hours)) == key)
-                 for key in managers}
-        self.overlap = np.zeros((len(managers) + 1, n))
-        for key, row in managers.items():
-            shared: dict = {}  # specialists with the same calendar share the computation
-            for col, person in enumerate(self.specialists):
-                calendar = _calendar_key(person.week)
-                if calendar not in shared:
-                    shared[calendar] = _overlap(person.week, weeks[key], now)
-                self.overlap[row, col] = shared[calendar]
         self.excluded = [np.array([self.position[s] for s in t.excluded if s in self.position],
                                   dtype=np.int64) for t in tasks]
+        self._overlap_arrays(tasks, now)
+
+    def _overlap_arrays(self, tasks, now):
+        """Per task a row of `overlap` (0: the task does not ask), per row each specialist's
+        share of hours shared with that manager's week."""
+        weeks: dict = {}  # manager week key -> (row, week)
+        rows = [weeks.setdefault(t.manager_week.key, (len(weeks) + 1, t.manager_week))[0]
+                if t.needs_overlap and t.manager_week else 0 for t in tasks]
+        self.manager = np.array(rows, dtype=np.int64)
+        self.overlap = np.zeros((len(weeks) + 1, len(self.specialists)))
+        for row, manager_week in weeks.values():
+            shared: dict = {}  # specialists with the same calendar share the computation
+            for col, person in enumerate(self.specialists):
+                if person.week.key not in shared:
+                    shared[person.week.key] = _overlap(person.week, manager_week, now)
+                self.overlap[row, col] = shared[person.week.key]
 
     def _skills(self, specialists, tasks):
         names = sorted({k for s in specialists for k in s.skills} | {k for t in tasks for k, _ in t.skills})
@@ -182,10 +182,6 @@ class Round:
         """Task positions, most urgent first: priority, then target, then age."""
         return sorted(range(len(self.tasks)), key=lambda t: (
             self.rank[t], self.tasks[t].target_at, self.tasks[t].created_at, self.tasks[t].id))
-
-
-def _calendar_key(week: WorkWeek) -> tuple:
-    return (week.tz, str(sorted(week.hours.items())), week.holidays, week.closed)
 
 
 def _overlap(week: WorkWeek, other: WorkWeek, now: datetime) -> float:

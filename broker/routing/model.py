@@ -57,7 +57,6 @@ class TaskInput:
     skills: tuple          # ((skill, min_level), ...)
     target_at: datetime    # hard due date, or the default target for its priority
     created_at: datetime
-    has_due_date: bool = False
     target_source: str = "due date"  # or "SLA turnaround", or "default for its priority"
     needs_overlap: bool = False
     manager_week: WorkWeek | None = None

@@ -50,8 +50,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[T
         id=r.id, brief_id=r.brief_id, priority=r.priority, estimate_hours=r.estimate_hours,
         skills=tuple((s["skill"], s["min_level"]) for s in r.skills),
         target_at=r.due_at or r.sla_due_at or r.created_at + timedelta(hours=targets[r.priority]),
-        created_at=r.created_at, has_due_date=r.due_at is not None,
-        target_source=_target_source(r),
+        created_at=r.created_at, target_source=_target_source(r),
         needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
         excluded=frozenset(passed.get(r.id, ()))) for r in rows]
     return tasks, {r.id: r.routing for r in rows}

@@ -56,10 +56,9 @@ class FinishTable:
         cache: dict = {}
         rows = []
         for week in weeks:
-            key = (week.tz, _hours_key(week.hours), week.holidays, week.closed)
-            if key not in cache:
-                cache[key] = finish_row(week, now)
-            rows.append(cache[key])
+            if week.key not in cache:
+                cache[week.key] = finish_row(week, now)
+            rows.append(cache[week.key])
         self.rows = np.vstack(rows) if rows else np.zeros((0, COLUMNS))
         worked = self.rows[:, -1] - self.rows[:, 0]
         # Beyond the horizon, extrapolate at each specialist's average pace.
@@ -78,6 +77,3 @@ class FinishTable:
         extra = np.where(inside, 0.0, (hours - HORIZON) * self.pace[who])
         return np.minimum(base + extra, NEVER)
 
-
-def _hours_key(hours: dict) -> tuple:
-    return tuple(sorted((day, tuple(map(tuple, spans))) for day, spans in hours.items()))
