@@ -5,7 +5,7 @@ the first submission; each request for changes starts a revision clock that runs
 submission. Time blocked does not count: finished blocks are cut out of the calendar, and a block
 still running pauses the clock (its instants are then those it would have if it resumed at once).
 """
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from broker.people.business_hours import WorkWeek, add_working_hours, working_hours_between
@@ -44,6 +44,9 @@ class Clock:
     paused_since: datetime | None = None
     met_at: datetime | None = None
     stopped_at: datetime | None = None
+
+
+CLOCK_FIELDS = tuple(f.name for f in fields(Clock))  # what an sla_clocks row stores of a Clock
 
 
 def blocked_spans(events) -> tuple[list, datetime | None]:

@@ -7,9 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from broker.extensions import db
 from broker.timeutil import UTCDateTime, utcnow
 
-TARGETS = ("ack", "turnaround", "revision")
-STEPS = ("warning", "breach", "escalation")
-
 
 class BusinessCalendar(db.Model):
     """Named working time: weekly local hours in a timezone, minus holidays (local dates)."""

@@ -9,18 +9,16 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, User
 from sla.calendars import week_of
-from sla.clocks import Clock
+from sla.clocks import CLOCK_FIELDS, Clock
 from sla.models import BusinessCalendar, SlaClock
 from sla.status import STATUSES, clock_view, forecast_finish
 from tasks import lifecycle
 
 WORKING = frozenset({lifecycle.IN_PROGRESS})
-_FIELDS = ("target", "cycle", "calendar", "budget_hours", "started_at", "warn_at", "due_at",
-           "escalate_at", "paused_since", "met_at", "stopped_at")
 
 
 def _clock(row: SlaClock) -> Clock:
-    return Clock(**{name: getattr(row, name) for name in _FIELDS})
+    return Clock(**{name: getattr(row, name) for name in CLOCK_FIELDS})
 
 
 def _assignee_weeks(tasks) -> dict[int, WorkWeek]:

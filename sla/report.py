@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from broker.people.business_hours import WorkWeek, working_hours_between
 
 GROUPS = ("work_type", "specialist", "objective", "week")
 
@@ -32,10 +31,6 @@ def overdue(due_at: datetime, ended: datetime | None, as_of: datetime) -> tuple[
     """Whether a target breached by `as_of`, and until when it ran (its end, or as_of)."""
     end = ended if ended is not None and ended <= as_of else as_of
     return due_at < end, end
-
-
-def hours_lost(week: WorkWeek, due_at: datetime, end: datetime) -> float:
-    return working_hours_between(week, due_at, end)
 
 
 def summarise(group: str, records: list[TaskRecord]) -> dict:

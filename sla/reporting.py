@@ -1,5 +1,5 @@
 """The SLA report read from the database for one actor and period (managers: their own briefs)."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -7,10 +7,10 @@ from sqlalchemy.orm import aliased
 from broker.errors import InvalidInput, NotAllowed
 from broker.extensions import db
 from broker.people.models import User
+from broker.people.business_hours import working_hours_between
 from sla.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
 from sla.report import GROUPS, TaskRecord, build_report, overdue
-from sla.report import hours_lost as lost_hours
 from tasks.models import Brief, Task
 
 
@@ -25,13 +25,30 @@ def _group_key(group_by: str, task: Task, objective: str, specialist: str | None
     return f"{year}-W{week:02d}"
 
 
+DEFAULT_DAYS = 28
+
+
+def default_period(since: datetime | None, until: datetime | None,
+                   now: datetime) -> tuple[datetime, datetime]:
+    """The period a report covers when not given: up to now, DEFAULT_DAYS days long."""
+    until = until or now
+    return since or until - timedelta(days=DEFAULT_DAYS), until
+
+
+def report_filters(actor: User) -> dict:
+    """Whose tasks `actor`'s numbers cover: everything for an admin, a manager's own briefs, a
+    specialist's own tasks (the keyword arguments of sla_report)."""
+    if actor.role == "admin":
+        return {}
+    return {"owner_id": actor.id} if actor.role == "manager" else {"assignee_id": actor.id}
+
+
 def report_for(actor: User, since: datetime, until: datetime, group_by: str,
                now: datetime) -> dict:
-    """The report an actor may see: a manager's own briefs, or everything for an admin."""
+    """The SLA report (for managers and admins) an actor may see."""
     if actor.role not in ("manager", "admin"):
         raise NotAllowed("SLA reports are for managers and admins.")
-    owner_id = actor.id if actor.role == "manager" else None
-    return sla_report(since, until, group_by, now, owner_id)
+    return sla_report(since, until, group_by, now, **report_filters(actor))
 
 
 def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
@@ -72,7 +89,7 @@ def _record(group: str, task: Task, clocks: list, weeks: dict, as_of: datetime) 
         if late:
             breaches += 1
             week = weeks.get(clock.calendar)
-            lost += lost_hours(week, clock.due_at, end) if week else 0.0
+            lost += working_hours_between(week, clock.due_at, end) if week else 0.0
         if clock.target == "turnaround":
             if late:
                 turnaround = "breached"

@@ -9,7 +9,7 @@ breach). All of it commits together, so a crash fires nothing half-way.
 import logging
 from datetime import datetime
 
-from sqlalchemy import String, and_, exists, literal, or_, select
+from sqlalchemy import String, exists, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 

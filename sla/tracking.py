@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from broker.extensions import db
 from sla.calendars import week_of
-from sla.clocks import Policy, TaskFacts, compute_clocks
+from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from tasks.models import TaskEvent
 from tasks.signals import task_event_recorded
@@ -24,8 +24,7 @@ PENDING = "sla_pending_tasks"
 CLOCK_EVENTS = frozenset({"created", "claimed", "accepted", "blocked", "unblocked", "submitted",
                           "changes_requested", "revision_started", "approved", "cancelled",
                           "updated"})
-FIELDS = ("calendar", "budget_hours", "started_at", "warn_at", "due_at", "escalate_at",
-          "paused_since", "met_at", "stopped_at")
+FIELDS = tuple(name for name in CLOCK_FIELDS if name not in ("target", "cycle"))  # the key
 
 
 def follow_task_events():

@@ -3,23 +3,15 @@ import click
 from flask.cli import with_appcontext
 
 from broker.errors import DomainError
-from broker.timeutil import parse_instant, utcnow
+from broker.cli.options import at_option, instant_option
+from broker.timeutil import utcnow
 from sla.report import GROUPS
-from sla.reporting import sla_report
+from sla.reporting import default_period, sla_report
 from sla.sweep import escalate_breaches, summary
 
 COLUMNS = [("group", "group"), ("tasks", "tasks"), ("attainment_pct", "attained %"),
            ("median_cycle_hours", "median h"), ("p90_cycle_hours", "p90 h"),
            ("breaches", "breaches"), ("hours_lost", "hours lost")]
-
-
-def _instant(value, name):
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=name)
 
 
 @click.group()
@@ -28,25 +20,22 @@ def sla():
 
 
 @sla.command("sweep")
-@click.option("--at", "at", default=None, help="Run as if at this ISO instant (with offset).")
+@at_option()
 @with_appcontext
-def sweep(at):
+def sweep(now):
     """Fire every due escalation step once; prints a one-line summary."""
-    now = _instant(at, "--at") or utcnow()
     click.echo(f"sla sweep at {now.isoformat()}: {summary(escalate_breaches(now))}")
 
 
 @sla.command("report")
-@click.option("--since", default=None, help="ISO instant; 28 days before --until by default.")
-@click.option("--until", default=None, help="ISO instant; now by default.")
+@instant_option("--since", "since", "ISO instant; 28 days before --until by default.")
+@instant_option("--until", "until", "ISO instant; now by default.")
 @click.option("--group-by", type=click.Choice(GROUPS), default="work_type")
 @with_appcontext
 def report(since, until, group_by):
     """Attainment, cycle-time percentiles, breaches and hours lost over a period, as a table."""
-    from datetime import timedelta
     now = utcnow()
-    until_at = _instant(until, "--until") or now
-    since_at = _instant(since, "--since") or until_at - timedelta(days=28)
+    since_at, until_at = default_period(since, until, now)
     try:
         result = sla_report(since_at, until_at, group_by, now)
     except DomainError as exc:

@@ -1,6 +1,4 @@
 """/sla/calendars, /sla/policies, /sla/report: thin views over sla.services and sla.reporting."""
-from datetime import timedelta
-
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -9,7 +7,7 @@ from broker.api.auth import authenticated
 from broker.api.sla import schemas as s
 from broker.timeutil import utcnow
 from sla import services
-from sla.reporting import report_for
+from sla.reporting import default_period, report_for
 
 blp = Blueprint("sla", __name__, url_prefix="/api/v1/sla", description="SLA calendars, policies, report")
 NAME = "<string(maxlength=64):name>"
@@ -75,6 +73,5 @@ def report(query):
     """Attainment, cycle hours, breaches and hours lost for tasks posted in [since, until)
     (28 days up to now by default); managers see their own briefs."""
     now = utcnow()
-    until = query["until"] or now
-    since = query["since"] or until - timedelta(days=28)
+    since, until = default_period(query["since"], query["until"], now)
     return report_for(g.user, since, until, query["group_by"], now)
