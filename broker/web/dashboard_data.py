@@ -1,7 +1,7 @@
 """The numbers behind /dashboard, read in a fixed handful of queries for whoever is looking.
 
-Managers see their own briefs, admins everything (the SLA report's rules); specialists, whom the
-report refuses, see the tasks assigned to them, the open queue they may claim from, and coverage.
+Managers see their own briefs, admins everything, specialists the tasks assigned to them
+(sla.reporting.report_filters), with the open queue they may see and coverage.
 """
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -13,7 +13,7 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
-from sla.reporting import report_for, sla_report
+from sla.reporting import report_filters, sla_report
 from tasks import lifecycle
 from tasks.models import Task, WorkType
 from tasks.queries import visible_tasks
@@ -56,9 +56,7 @@ def scope(actor: User) -> str:
 
 
 def _report(actor: User, since: datetime, until: datetime, group_by: str) -> dict:
-    if actor.role == "specialist":
-        return sla_report(since, until, group_by, until, assignee_id=actor.id)
-    return report_for(actor, since, until, group_by, until)
+    return sla_report(since, until, group_by, until, **report_filters(actor))
 
 
 def week_label(iso_week: str) -> str:
