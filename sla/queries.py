@@ -28,9 +28,7 @@ def _assignee_weeks(tasks) -> dict[int, WorkWeek]:
         return {}
     users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
         selectinload(User.profile).selectinload(SpecialistProfile.time_off)))
-    return {u.id: WorkWeek(u.profile.working_hours, u.timezone,
-                           closed=tuple((t.starts_at, t.ends_at) for t in u.profile.time_off))
-            for u in users if u.profile is not None}
+    return {u.id: u.profile.work_week() for u in users if u.profile is not None}
 
 
 def sla_views(tasks, now: datetime) -> dict[int, dict]:

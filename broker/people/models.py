@@ -6,6 +6,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
+from broker.people.business_hours import WorkWeek
 from broker.timeutil import UTCDateTime, utcnow
 
 ROLES = ("admin", "manager", "specialist")
@@ -89,6 +90,11 @@ class SpecialistProfile(db.Model):
     )
 
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+
+    def work_week(self) -> WorkWeek:
+        """The specialist's working time: weekly hours in their timezone, less time off."""
+        return WorkWeek(self.working_hours or {}, self.user.timezone,
+                        closed=tuple((t.starts_at, t.ends_at) for t in self.time_off))
 
 
 class SpecialistSkill(db.Model):

@@ -93,9 +93,7 @@ def specialist_weeks() -> list[tuple[str, WorkWeek]]:
         select(SpecialistProfile).join(SpecialistProfile.user)
         .where(SpecialistProfile.active.is_(True), User.active.is_(True))
         .options(contains_eager(SpecialistProfile.user), selectinload(SpecialistProfile.time_off)))
-    return [(p.user.timezone, WorkWeek(p.working_hours or {}, p.user.timezone,
-                                       closed=tuple((t.starts_at, t.ends_at) for t in p.time_off)))
-            for p in profiles]
+    return [(p.user.timezone, p.work_week()) for p in profiles]
 
 
 def coverage(now: datetime, viewer_tz: str) -> dict:
