@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config if config is not None else settings.from_environment())
     register_proxy(app)
     register_extensions(app)
+    register_url_converters(app)
     register_models()
     register_subscribers()
     register_blueprints(app)
@@ -43,6 +44,13 @@ def register_extensions(app: Flask):
     from broker.db_events import register_sqlite_pragmas
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+
+
+def register_url_converters(app: Flask):
+    """`<id:...>` in the API's and the pages' routes (registered before any route is)."""
+    from broker.urls import IdConverter, id_schema
+    app.url_map.converters["id"] = IdConverter
+    api.register_converter(IdConverter, id_schema)
 
 
 def register_models():

@@ -3,8 +3,6 @@ from sqlalchemy import func, select
 
 from broker.extensions import db
 
-MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist; refuse them before the database
-
 
 def page_of(stmt, pagination) -> list:
     """The requested page of `stmt`'s rows; sets the total for the X-Pagination header."""

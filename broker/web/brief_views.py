@@ -80,7 +80,7 @@ def new_brief():
     return redirect(url_for("web.brief_detail", brief_id=brief.id))
 
 
-@web.route("/briefs/<int:brief_id>")
+@web.route("/briefs/<id:brief_id>")
 @role_required("manager", "admin")
 def brief_detail(brief_id):
     brief = queries.brief_for(current_user, brief_id)
@@ -89,7 +89,7 @@ def brief_detail(brief_id):
                            note_max=NOTE_MAX)
 
 
-@web.route("/tasks/<int:task_id>/review", methods=["POST"])
+@web.route("/tasks/<id:task_id>/review", methods=["POST"])
 @role_required("manager", "admin")
 def review_task(task_id):
     action = request.form.get("action")

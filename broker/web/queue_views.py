@@ -52,7 +52,7 @@ def _load_fields(action: str) -> dict:
     return schema().load(data)
 
 
-@web.route("/tasks/<int:task_id>/step", methods=["POST"])
+@web.route("/tasks/<id:task_id>/step", methods=["POST"])
 @role_required("specialist")
 def task_step(task_id):
     """accept or decline an offer; block, unblock, submit or resume own work."""
@@ -103,7 +103,7 @@ def available():
     return render_template("specialist/available.html", tasks=rows, waiting=waiting)
 
 
-@web.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@web.route("/tasks/<id:task_id>/claim", methods=["POST"])
 @role_required("specialist")
 def claim_task(task_id):
     _assignee_of(task_id)  # 404 for a task that does not exist

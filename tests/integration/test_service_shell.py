@@ -82,3 +82,23 @@ def test_absurd_ids_and_pages_are_refused_not_crashed(client, make):
     assert r.status_code == 422
     r = client.get("/api/v1/specialists?page=208210932015893676928973452345344", headers=admin.headers)
     assert r.status_code == 200 and r.json == []
+
+
+def test_absurd_ids_in_page_urls_are_a_404_too(client, make):
+    """The pages share the API's id converter: an id no row can have never reaches the database
+    (on PostgreSQL it would fail as an integer out of range)."""
+    from tests.factories import csrf_token
+    manager = make.user("manager")
+    client.post("/login", data={"email": manager.email, "password": "correct horse 1",
+                                "csrf_token": csrf_token(client)})
+    assert client.get("/briefs/9908231464484892672").status_code == 404
+    token = csrf_token(client, "/briefs")
+    for path in ["/tasks/99999999999999999999/review", "/tasks/99999999999999999999/step",
+                 "/tasks/99999999999999999999/claim"]:
+        assert client.post(path, data={"csrf_token": token}).status_code == 404, path
+
+
+def test_id_path_parameters_are_documented_as_integers(client):
+    spec = client.get("/api/v1/openapi.json").json
+    param = spec["paths"]["/api/v1/tasks/{task_id}"]["parameters"][0]
+    assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}

@@ -69,7 +69,7 @@ class Specialists(MethodView):
         return s.specialist_view(user, token)
 
 
-@blp.route("/specialists/<int(max=2147483647):user_id>")
+@blp.route("/specialists/<id:user_id>")
 class Specialist(MethodView):
     @authenticated()
     @blp.response(200, s.SpecialistSchema)
@@ -87,7 +87,7 @@ class Specialist(MethodView):
         return s.specialist_view(services.update_specialist(g.user, user_id, data))
 
 
-@blp.route("/specialists/<int(max=2147483647):user_id>/time-off")
+@blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
     @authenticated("admin", "specialist")
     @blp.arguments(s.TimeOffSchema)

@@ -3,7 +3,7 @@ from flask import g
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from broker.api.pagination import MAX_ID
+from broker.urls import MAX_ID
 from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow

@@ -48,7 +48,7 @@ class Briefs(MethodView):
         return services.create_brief(g.user, data, utcnow())
 
 
-@blp.route("/briefs/<int(max=2147483647):brief_id>")
+@blp.route("/briefs/<id:brief_id>")
 @authenticated("manager", "admin")
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
@@ -79,7 +79,7 @@ def available():
     return queries.available_tasks(g.user, utcnow())
 
 
-@blp.route("/tasks/<int(max=2147483647):task_id>")
+@blp.route("/tasks/<id:task_id>")
 class TaskItem(MethodView):
     @authenticated()
     @blp.response(200, s.TaskSchema)
@@ -95,7 +95,7 @@ class TaskItem(MethodView):
         return services.update_task(task_id, g.user, changes, utcnow())
 
 
-@blp.route("/tasks/<int(max=2147483647):task_id>/claim", methods=["POST"])
+@blp.route("/tasks/<id:task_id>/claim", methods=["POST"])
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
@@ -103,7 +103,7 @@ def claim(task_id):
     return services.claim(task_id, g.user, utcnow())
 
 
-@blp.route("/tasks/<int(max=2147483647):task_id>/accept", methods=["POST"])
+@blp.route("/tasks/<id:task_id>/accept", methods=["POST"])
 @authenticated("specialist")
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
@@ -111,7 +111,7 @@ def accept(task_id):
     return services.accept(task_id, g.user, utcnow())
 
 
-@blp.route("/tasks/<int(max=2147483647):task_id>/decline", methods=["POST"])
+@blp.route("/tasks/<id:task_id>/decline", methods=["POST"])
 @authenticated("specialist")
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
@@ -131,7 +131,7 @@ def _step_route(action: str, schema, roles: tuple, service):
 
     view.__name__ = action
     path = action.replace("_", "-")
-    blp.route(f"/tasks/<int(max=2147483647):task_id>/{path}", methods=["POST"])(view)
+    blp.route(f"/tasks/<id:task_id>/{path}", methods=["POST"])(view)
 
 
 for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
