@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from broker.errors import DomainError
-from broker.extensions import db
+from broker.extensions import api, db
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +34,23 @@ def register_error_handlers(app):
         errors = {"json": exc.errors} if exc.status == 422 and exc.errors else exc.errors
         return error_body(exc.status, exc.message, errors)
 
-    @app.errorhandler(405)
-    def method_not_allowed(exc: HTTPException):
-        response = error_body(405, "The method is not allowed for this URL.") if wants_json() else exc
-        if wants_json() and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response
-
-    @app.errorhandler(413)
-    def too_large(exc):
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        """Every HTTP error, raised or from routing: JSON under /api/, a page anywhere else."""
+        code = exc.code or 500
+        if code >= 500:
+            db.session.rollback()
         if not wants_json():
-            return exc
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return error_body(413, f"The request body is larger than {limit} MB.")
-
-    @app.errorhandler(500)
-    def server_error(exc):
-        db.session.rollback()
-        return error_body(500, "Internal error; it has been logged.") if wants_json() else exc
+            from broker.web.errors import http_error_page
+            return http_error_page(exc)
+        if code == 405:
+            response = error_body(405, "The method is not allowed for this URL.")
+            if exc.valid_methods:
+                response.headers["Allow"] = ", ".join(exc.valid_methods)
+            return response
+        if code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            return error_body(413, f"The request body is larger than {limit} MB.")
+        if code >= 500:
+            return error_body(500, "Internal error; it has been logged.")
+        return api.handle_http_exception(exc)  # flask-smorest's body, with webargs' field errors

@@ -1,9 +1,8 @@
 """Errors on the pages render as pages (the API's handlers answer JSON)."""
-from flask import make_response, render_template, request
+from flask import make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from broker.extensions import api, db
 
 FRIENDLY = {
     400: "The request could not be understood. Go back, reload the page and try again.",
@@ -26,9 +25,7 @@ def domain_error_page(exc):
 
 
 def http_error_page(exc: HTTPException):
-    """An HTTP error raised while serving a page (abort(), CSRF, 405, uncaught errors)."""
-    if exc.code is None or exc.code >= 500:
-        db.session.rollback()
+    """An HTTP error answered with a page (abort(), CSRF, 404, 405, uncaught errors)."""
     if isinstance(exc, CSRFError):
         message = CSRF_MESSAGE
     elif exc.code == 429:
@@ -43,10 +40,3 @@ def http_error_page(exc: HTTPException):
     if getattr(exc, "retry_after", None):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
-
-
-def not_found(exc: HTTPException):
-    """404 for any URL: a page outside /api/, else flask-smorest's JSON as before."""
-    if request.blueprint is None and not request.path.startswith("/api/"):
-        return http_error_page(exc)
-    return api.handle_http_exception(exc)

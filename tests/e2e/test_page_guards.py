@@ -80,6 +80,7 @@ def test_errors_on_pages_are_pages_and_the_api_keeps_json(app, make):
     wrong_method = client.put("/briefs/new")
     assert (wrong_method.status_code, wrong_method.mimetype) == (405, "text/html")
     assert "POST" in wrong_method.headers["Allow"]
+    assert "This page cannot be used that way." in wrong_method.text  # our page, not Werkzeug's
     api = client.get("/api/v1/no-such-thing", headers=specialist.headers)
     assert (api.status_code, api.mimetype) == (404, "application/json")
     assert api.json["code"] == 404

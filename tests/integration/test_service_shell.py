@@ -102,3 +102,15 @@ def test_id_path_parameters_are_documented_as_integers(client):
     spec = client.get("/api/v1/openapi.json").json
     param = spec["paths"]["/api/v1/tasks/{task_id}"]["parameters"][0]
     assert param["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def test_unexpected_errors_on_a_page_are_an_error_page(tmp_path):
+    app = scratch_app(tmp_path, migrate=False, TESTING=False)
+
+    @app.route("/_boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    r = app.test_client().get("/_boom")
+    assert (r.status_code, r.mimetype) == (500, "text/html")
+    assert "Something went wrong on our side" in r.text and "secret internals" not in r.text
