@@ -43,7 +43,7 @@ LABELS = {
     "sla_escalated": "SLA breach escalated",
     DIGEST: "Daily digest",
 }
-# Event details worth keeping on a notification (never the routing explanation, which is large).
+# Event details worth keeping on a notification (not the routing summary, which is long).
 KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at")
 DETAIL_MAX = 300
 

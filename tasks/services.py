@@ -156,7 +156,7 @@ def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
     _require_able(task, specialist, now, f"{specialist.name} cannot be offered this task")
     _transition(task, "offer", None, now,
                 {"specialist_id": specialist.id, "expires_at": expires_at.isoformat(),
-                 **({"explanation": explanation} if explanation else {})})
+                 "summary": (explanation or {}).get("summary")})
     task.assignee_id, task.offer_expires_at = specialist.id, expires_at
     if explanation:
         task.routing = explanation

@@ -19,10 +19,9 @@ from broker.extensions import db
 from broker.people import services as people
 from broker.people.models import User
 from broker.cli.options import at_option
+from broker.routing.service import explain_offer
 from tasks import services as tasks
-from tasks.eligibility import missing_skills, refusal
 from tasks.lifecycle import STATES
-from tasks.queries import candidate
 from tasks.models import Task
 
 SEED = 42  # the same demo every time, for the same "now"
@@ -228,21 +227,9 @@ def _perform(step: Step, task_id: int, users: dict):
 
 
 def _offer(d: Deed):
-    """Offer as routing would, with a short explanation (offer() refuses ineligible people)."""
-    task = db.session.get(Task, d.task_id)
-    return tasks.offer(d.task_id, d.specialist, d.at + OFFER_WINDOW, d.at, _explanation(task, d))
-
-
-def _explanation(task: Task, d: Deed) -> dict:
-    """Who else could have taken the task at that instant, and why the winner won."""
-    skilled = [_email(s.handle) for s in data.SPECIALISTS if not missing_skills(task.skills, s.skills)]
-    rivals = db.session.scalars(select(User).where(User.email.in_(skilled), User.id != d.specialist.id)
-                                .order_by(User.id))
-    others = [u.id for u in rivals if refusal(task.skills, candidate(u), d.at) is None]
-    needed = {r["skill"] for r in task.skills}
-    level = min(s.level for s in d.specialist.profile.skills if s.skill in needed)
-    return {"winner": d.specialist.id, "considered": len(others) + 1, "runners_up": others[:2],
-            "why": f"skill level {level}, free capacity, working hours in {d.specialist.timezone}"}
+    """Offer with the explanation routing would give (offer() refuses ineligible people)."""
+    note = explain_offer(d.task_id, d.specialist.id, d.at)
+    return tasks.offer(d.task_id, d.specialist, d.at + OFFER_WINDOW, d.at, note)
 
 
 def _submit(d: Deed):

@@ -3,14 +3,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 from flask import current_app
 
+from broker.errors import InvalidInput
 from broker.extensions import db
 from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
-from broker.routing.model import Weights
+from broker.routing.model import Candidate, Decision, Weights
 from broker.routing.models import RoutingRound
 from broker.timeutil import to_utc
 from tasks.services import RoutedOffer, note_waiting, place_offers
@@ -76,3 +78,25 @@ def _outcomes(rnd: Round, decisions, notes: dict, config: dict):
         offers.append(RoutedOffer(decision.task_id, decision.specialist_id, expires_at,
                                   explainer.explain(decision), rnd.specialists[pos].auto_accept))
     return offers, waiting
+
+
+def explain_offer(task_id: int, specialist_id: int, now: datetime, config: dict | None = None) -> dict:
+    """The explanation routing would store for offering a queued task to a chosen specialist
+    (for offers made by hand, such as the demo's): that specialist against the best others."""
+    config = config or current_app.config
+    now = to_utc(now)
+    tasks, _ = store.queued_tasks(now, config, is_postgres=False, only={task_id})
+    rnd = Round(store.specialists(now), tasks, now, Weights.from_config(config.get("ROUTING_WEIGHTS")))
+    who = rnd.eligible(0, np.zeros(len(rnd.specialists), dtype=np.int64)) if tasks else []
+    chosen = rnd.position.get(specialist_id)
+    if chosen not in who:
+        raise InvalidInput("That specialist cannot take this task now.",
+                           {"specialist_id": ["Not eligible for this task now."]})
+    scored = rnd.scores(0, who, np.zeros(len(who), dtype=np.int64))
+    first = int(np.flatnonzero(who == chosen)[0])
+    order = [first] + [i for i in np.argsort(-scored.total, kind="stable") if i != first][:2]
+    candidates = [Candidate(int(who[i]), float(scored.total[i]), tuple(scored.factors[i].tolist()),
+                            float(scored.starts[i]), float(scored.finishes[i]),
+                            float(scored.target[i])) for i in order]
+    return Explainer(rnd).explain(Decision(task_id, specialist_id, candidates=candidates,
+                                           considered=len(who)))

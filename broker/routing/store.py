@@ -30,9 +30,10 @@ def lock_round(is_postgres: bool):
                            .where(SpecialistProfile.active.is_(True)).with_for_update())
 
 
-def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[TaskInput], dict]:
+def queued_tasks(now: datetime, config: dict, is_postgres: bool,
+                 only: set | None = None) -> tuple[list[TaskInput], dict]:
     """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
-    routing notes by id. A task's target is its hard due date, else its SLA turnaround due
+    routing notes by id (of the tasks in `only`, when given). A task's target is its hard due date, else its SLA turnaround due
     instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
@@ -40,6 +41,8 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool) -> tuple[list[T
                     Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
              .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
              .where(Task.state == lifecycle.QUEUED))
+    if only is not None:
+        query = query.where(Task.id.in_(only))
     if is_postgres:
         query = query.with_for_update(of=Task, skip_locked=True)
     rows = db.session.execute(query).all()

@@ -78,7 +78,9 @@ def _check_tasks(started):
         _check_history(task, started)
     offered = [t for t in tasks if t.state == "offered"]
     assert all(t.offer_expires_at > utcnow() and t.assignee_id for t in offered)
-    assert all(t.events[-1].details.get("explanation") for t in offered)
+    # Explained as routing explains its own offers: the offered specialist first, and why.
+    assert all(t.routing["winner"]["specialist_id"] == t.assignee_id for t in offered)
+    assert all(t.routing["summary"] == t.events[-1].details["summary"] for t in offered)
 
 
 def _check_history(task, started):

@@ -253,3 +253,19 @@ def test_the_brief_page_says_when_an_offer_ended_and_the_task_waits_again(app, m
     page = client.get(f"/briefs/{_brief_of(app, task_id)}").text
     assert "back in the queue after an offer to Specialist" in page
     assert "Routing: Offered to" not in page
+
+
+def test_a_hand_made_offer_is_explained_like_a_routed_one(app, make):
+    from broker.errors import InvalidInput
+    from broker.routing.service import explain_offer
+    manager = make.user("manager")
+    chosen = make.specialist({"google_ads": 4}, hours=hours("00:00", "24:00"))
+    make.specialist({"google_ads": 5}, hours=hours("00:00", "24:00"))
+    unskilled = make.specialist({"premiere_pro": 5})
+    (task_id,) = post(app, manager.id, POSTED)
+    with app.app_context():
+        note = explain_offer(task_id, chosen.id, POSTED)
+        assert note["outcome"] == "offered" and note["winner"]["specialist_id"] == chosen.id
+        assert len(note["candidates"]) == 2 and note["considered"] == 2
+        with pytest.raises(InvalidInput):
+            explain_offer(task_id, unskilled.id, POSTED)
