@@ -88,12 +88,16 @@ def _locked_task(task_id: int) -> Task:
     return task
 
 
+class StaleTask(Conflict):
+    """Another transaction changed the task first (the version check failed)."""
+
+
 def _commit_change():
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("The task changed while this request ran; reload it and try again.")
+        raise StaleTask("The task changed while this request ran; reload it and try again.")
 
 
 def _transition(task: Task, action: str, actor: User | None, now: datetime, details: dict):

@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from broker.api.work.schemas import NoteSchema, ReasonSchema, RequiredReasonSchema, SubmitSchema
-from broker.errors import Conflict, DomainError, InvalidInput
+from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
 from broker.web import web
@@ -119,8 +119,7 @@ def claim_task(task_id):
 
 def _claim_refusal(task_id: int, exc: DomainError) -> str:
     """Why a claim failed, in the words of the page: a lost race reads as one."""
-    if isinstance(exc, lifecycle.IllegalTransition) or (
-            isinstance(exc, Conflict) and "changed while" in exc.message):
+    if isinstance(exc, (lifecycle.IllegalTransition, services.StaleTask)):
         state, assignee = db.session.execute(
             select(Task.state, Task.assignee_id).where(Task.id == task_id)).one()
         if assignee == current_user.id:
