@@ -1,11 +1,28 @@
 """Browser pages: login session, CSRF-protected forms, Jinja templates."""
+from functools import wraps
+
 import pendulum
-from flask import Blueprint
+from flask import Blueprint, abort
+from flask_login import current_user, login_required
 
 from broker.extensions import db, login_manager
 from broker.people.models import User
 
 web = Blueprint("web", __name__)  # its errors are pages: see broker/api/errors.py http_error
+
+
+def role_required(*roles):
+    """Pages for some roles only: log in first, then a 403 page for the others."""
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403, description=f"This page is for {' and '.join(r + 's' for r in roles)}; "
+                                       f"you are logged in as a {current_user.role}.")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
 
 
 @login_manager.user_loader

@@ -11,7 +11,8 @@ from broker.web.throttle import login_wait_seconds
 
 
 def _home_for(user) -> str:
-    return url_for("web.briefs") if user.role in ("manager", "admin") else url_for("web.home")
+    """Where each role starts: managers and admins on their briefs, specialists on their queue."""
+    return url_for("web.briefs") if user.role in ("manager", "admin") else url_for("web.queue")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -53,8 +54,4 @@ def logout():
 @web.route("/")
 @login_required
 def home():
-    if current_user.role in ("manager", "admin"):
-        return redirect(url_for("web.briefs"))
-    if current_user.role == "specialist":
-        return redirect(url_for("web.queue"))
-    return render_template("home.html")
+    return redirect(_home_for(current_user))

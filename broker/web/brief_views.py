@@ -1,8 +1,7 @@
 """Manager pages: /briefs, /briefs/new, /briefs/<id> and the review buttons on it."""
-from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -10,24 +9,11 @@ from broker.api.work.schemas import BriefCreateSchema
 from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
-from broker.web import brief_form, web
+from broker.web import brief_form, role_required, web
 from tasks import lifecycle, queries, services
 from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
 
 NOTE_MAX = 5000  # as the API's NoteSchema
-
-
-def role_required(*roles):
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403, description=f"This page is for {' and '.join(r + 's' for r in roles)}; "
-                                       f"you are logged in as a {current_user.role}.")
-            return view(*args, **kwargs)
-        return wrapper
-    return decorate
 
 
 def _work_types() -> list[WorkType]:

@@ -10,8 +10,7 @@ from broker.people import services as people
 from broker.people.hours import WEEKDAYS
 from broker.timeutil import utcnow
 from broker.web import profile_form as pf
-from broker.web import web
-from broker.web.brief_views import role_required
+from broker.web import role_required, web
 
 
 def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,

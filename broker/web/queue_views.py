@@ -8,8 +8,7 @@ from broker.api.work.schemas import NoteSchema, ReasonSchema, RequiredReasonSche
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
-from broker.web import web
-from broker.web.brief_views import role_required
+from broker.web import role_required, web
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
 from tasks.models import Brief, Task
