@@ -105,23 +105,25 @@ def seed(data: dict):
     db.session.commit()
 
 
-def build_round(app) -> Round:
-    """The round's inputs read through the product's own store, as route_round reads them."""
+def read_inputs(app) -> tuple[list, list]:
+    """The round's specialists and tasks, read through the product's own store as route_round
+    reads them (read once; the engine is timed on them)."""
     is_pg = db.engine.dialect.name == "postgresql"
     tasks, _ = store.queued_tasks(NOW, app.config, is_pg)
     people = store.specialists(NOW)
     db.session.rollback()
-    return Round(people, tasks, NOW, Weights.from_config(app.config.get("ROUTING_WEIGHTS")))
+    return people, tasks
 
 
-def time_engine(rnd_factory, repeat: int = 3) -> tuple[float, list]:
-    best, decisions = float("inf"), None
+def time_engine(app, inputs, repeat: int = 3) -> tuple[float, Round, list]:
+    """Best of `repeat` runs of the engine alone: arrays, finish tables, filter, score, assign."""
+    best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        rnd = rnd_factory()
+        rnd = Round(*inputs, NOW, Weights.from_config(app.config.get("ROUTING_WEIGHTS")))
         decisions = assign_round(rnd)
         best = min(best, time.perf_counter() - start)
-    return best, decisions
+    return best, rnd, decisions
 
 
 # --- assignment quality --------------------------------------------------------------------
@@ -130,10 +132,10 @@ def place_score(rnd: Round, t: int, j: int, place: int) -> float:
     return float(rnd.scores(t, np.array([j]), np.array([place])).total[0])
 
 
-def greedy_total(rnd: Round, decisions) -> tuple[float, int]:
-    pos = {d.task_id: d for d in decisions}
-    total = sum(d.candidates[0].score for d in pos.values() if d.specialist_id is not None)
-    return total, sum(d.specialist_id is not None for d in decisions)
+def engine_total(decisions) -> tuple[float, int]:
+    """The engine's round: the sum of its winners' scores, and how many tasks it placed."""
+    placed = [d for d in decisions if d.specialist_id is not None]
+    return sum(d.candidates[0].score for d in placed), len(placed)
 
 
 def baseline_total(rnd: Round, pick) -> tuple[float, int]:
@@ -215,13 +217,11 @@ def run_backend(name: str, url: str, data: dict, quality: bool, unconstrained: b
         started = time.perf_counter()
         seed(data)
         seeded = time.perf_counter() - started
-        engine_seconds, decisions = time_engine(lambda: build_round_cached(app))
+        engine_seconds, rnd, decisions = time_engine(app, read_inputs(app))
         result = {"backend": name, "seed_s": seeded, "engine_s": engine_seconds}
         if quality:
-            rnd = build_round(app)
-            decisions = assign_round(rnd)
             result["quality"] = {
-                "engine (urgent first, min-cost flow)": greedy_total(rnd, decisions),
+                "engine (urgent first, min-cost flow)": engine_total(decisions),
                 "greedy, one task at a time by urgency": baseline_total(rnd, greedy_pick),
                 "first-fit": baseline_total(rnd, first_fit),
                 "round-robin": baseline_total(rnd, round_robin),
@@ -237,22 +237,6 @@ def run_backend(name: str, url: str, data: dict, quality: bool, unconstrained: b
         result["round_s"] = time.perf_counter() - start
         result["round"] = outcome
     return result
-
-
-_ROUND_INPUTS: dict = {}
-
-
-def build_round_cached(app) -> Round:
-    """Read the inputs once; time only the engine (arrays, finish tables, filter, score, assign)."""
-    key = id(app)
-    if key not in _ROUND_INPUTS:
-        is_pg = db.engine.dialect.name == "postgresql"
-        tasks, _ = store.queued_tasks(NOW, app.config, is_pg)
-        people = store.specialists(NOW)
-        db.session.rollback()
-        _ROUND_INPUTS[key] = (people, tasks)
-    people, tasks = _ROUND_INPUTS[key]
-    return Round(people, tasks, NOW, Weights.from_config(app.config.get("ROUTING_WEIGHTS")))
 
 
 def postgres_url() -> str | None:
@@ -311,7 +295,7 @@ def report(results: list):
     quality = next((r for r in results if "quality" in r), None)
     if quality:
         best = quality["quality"]["optimum, urgent first (linear_sum_assignment)"][0]
-        print(f"\n| assignment | total score | tasks placed | share of optimum |")
+        print("\n| assignment | total score | tasks placed | share of optimum |")
         print("| --- | --- | --- | --- |")
         for name, (total, placed) in quality["quality"].items():
             print(f"| {name} | {total:.1f} | {placed} | {100 * total / best:.2f}% |")

@@ -1,7 +1,5 @@
 """The notifications API, PATCH /me's Slack settings, the CLI and the scheduler jobs."""
-from datetime import datetime, timedelta, timezone
-
-from sqlalchemy import select
+from datetime import timedelta, timezone
 
 from broker import scheduler as scheduling
 from broker.extensions import db

@@ -1,15 +1,13 @@
 """SLA in the API and CLI: task sla fields, recompute on PATCH, calendars, policies, the report."""
-import json
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import select
 
 from broker.extensions import db
 from broker.timeutil import utcnow
 from sla.defaults import CALENDARS, POLICIES
 from tasks import services
-from tests.integration.test_sla_sweep import T0, act, hours, post, user
+from tests.integration.test_sla_sweep import act, hours, post, user
 
 
 def test_migration_seeds_the_same_defaults_as_sla_defaults(app):
