@@ -5,10 +5,10 @@ Rows are gathered as the events come and inserted in one executemany just before
 routing round makes thousands of offers at once; one ORM object each would cost more than the
 round itself).
 """
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 
+from broker.db_events import before_commit, gathered
 from broker.extensions import db
 from broker.people.models import User
 from notifications import kinds
@@ -23,9 +23,7 @@ PENDING = "outbox_pending"
 def subscribe():
     """Listen to task events (idempotent: blinker keeps one connection per receiver)."""
     task_event_recorded.connect(write_notifications)  # sender: the Task instance
-    if not sa_event.contains(Session, "before_commit", _write_pending):
-        sa_event.listen(Session, "before_commit", _write_pending)
-        sa_event.listen(Session, "after_soft_rollback", _forget_pending)
+    before_commit(PENDING, _write_pending, order=20)
 
 
 def write_notifications(task: Task, event: TaskEvent, **_):
@@ -52,25 +50,18 @@ def write_notifications(task: Task, event: TaskEvent, **_):
         if user is None or not user.active:
             continue
         urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
-        session.info.setdefault(PENDING, []).append((task, event, dict(
+        gathered(session, PENDING, list).append((task, event, dict(
             user_id=user.id, kind=event.type, urgent=urgent,
             state=QUEUED if urgent else IN_DIGEST, created_at=event.at, next_attempt_at=event.at,
             payload={"title": task.title, "brief_id": task.brief_id,
                      "details": kinds.kept_details(details)})))
 
 
-def _write_pending(session):
+def _write_pending(session, pending: list):
     """Insert the gathered rows once the events (and new tasks) have their ids."""
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
     session.flush()
     session.execute(insert(Notification.__table__), [
         {**row, "task_id": task.id, "event_id": event.id} for task, event, row in pending])
-
-
-def _forget_pending(session, previous_transaction):
-    session.info.pop(PENDING, None)
 
 
 def _active_admin_ids(session) -> list[int]:

@@ -8,9 +8,9 @@ covered too, and several events of one request cost one recomputation.
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from broker.db_events import before_commit, gathered
 from broker.extensions import db
 from sla.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
@@ -30,28 +30,19 @@ FIELDS = tuple(name for name in CLOCK_FIELDS if name not in ("target", "cycle"))
 def follow_task_events():
     """Subscribe once per process (create_app may run many times in tests)."""
     task_event_recorded.connect(_mark, weak=False)
-    if not event.contains(Session, "before_commit", _recompute_pending):
-        event.listen(Session, "before_commit", _recompute_pending)
-        event.listen(Session, "after_soft_rollback", _forget_pending)
+    before_commit(PENDING, _recompute_pending, order=10)  # before the outbox: it may record events
 
 
 def _mark(task, event=None, **_):
     if event is None or event.type not in CLOCK_EVENTS:
         return
-    pending = db.session.info.setdefault(PENDING, {})
+    pending = gathered(db.session, PENDING, dict)
     entry = pending.setdefault(id(task), {"task": task, "updated": None})
     if event.type == "updated":
         entry["updated"] = event
 
 
-def _forget_pending(session, previous_transaction):
-    session.info.pop(PENDING, None)
-
-
-def _recompute_pending(session):
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
+def _recompute_pending(session, pending: dict):
     session.flush()
     entries = [e for e in pending.values() if e["task"].id is not None]
     if not entries:
