@@ -8,6 +8,7 @@ from broker.people import services as people
 from broker.timeutil import utcnow
 from tasks import services as tasks
 
+PASSWORD = "correct horse 1"  # every factory-made user's
 NINE_TO_FIVE = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
@@ -44,7 +45,7 @@ class Factory:
         self.app = app
 
     @in_app_context
-    def user(self, role="manager", timezone="America/New_York", password="correct horse 1"):
+    def user(self, role="manager", timezone="America/New_York", password=PASSWORD):
         n = next(self._seq)
         user, token = people.create_user(f"{role}{n}@example.com", f"{role.title()} {n}", role,
                                          timezone, password)
@@ -56,7 +57,7 @@ class Factory:
         data = {"email": f"spec{n}@example.com", "name": f"Specialist {n}", "timezone": timezone,
                 "skills": [{"skill": k, "level": v} for k, v in (skills or {"premiere_pro": 4}).items()],
                 "working_hours": hours if hours is not None else NINE_TO_FIVE, "capacity": capacity,
-                "active": True, "auto_accept": False, "password": "correct horse 1", **extra}
+                "active": True, "auto_accept": False, "password": PASSWORD, **extra}
         user, token = people.create_specialist(data)
         return Made(user.id, token, user.email)
 
@@ -89,6 +90,15 @@ def csrf_token(client, path: str = "/login") -> str:
     """The CSRF token a page's form carries, as a browser would send it back."""
     import re
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def logged_in(app, user: Made):
+    """A test client with `user` logged in through the login form."""
+    client = app.test_client()
+    answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                         "csrf_token": csrf_token(client)})
+    assert answer.status_code == 302, answer.text
+    return client
 
 
 def scratch_app(tmp_path, migrate: bool = True, **config):

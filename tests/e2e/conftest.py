@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("BROKER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 5_000  # auto-waiting budget per action and per expect(); pages answer in milliseconds
-PASSWORD = "correct horse 1"  # tests.factories' default
 
 
 def _no_browser(reason: str):

@@ -8,19 +8,11 @@ from sqlalchemy import select
 
 from broker.extensions import db
 from tasks.models import Brief
-from tests.factories import count_rows, csrf_token
+from tests.factories import PASSWORD, count_rows, csrf_token, logged_in
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse 1"
 
-
-def logged_in(app, user):
-    client = app.test_client()
-    answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                         "csrf_token": csrf_token(client)})
-    assert answer.status_code == 302, answer.text
-    return client
 
 
 BRIEF = {"title": "Forged", "objective": "pipeline", "success_metric": "none", "row_count": "3",

@@ -9,19 +9,11 @@ from broker.people.models import User
 from broker.timeutil import utcnow
 from broker.web import dashboard_data
 from tasks import services as tasks
-from tests.factories import csrf_token
+from tests.factories import logged_in
 from tests.integration.test_query_counts import counted
 
-PASSWORD = "correct horse 1"
 NIGHTS = {d: [["22:00", "06:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
-
-def logged_in(app, user):
-    client = app.test_client()
-    answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                         "csrf_token": csrf_token(client)})
-    assert answer.status_code == 302, answer.text
-    return client
 
 
 def queue_row(page, work_type) -> list[str] | None:

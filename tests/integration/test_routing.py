@@ -11,7 +11,7 @@ from broker.people.models import User
 from broker.routing.service import route_round
 from tasks import lifecycle, services
 from tasks.models import Task, TaskEvent
-from tests.factories import csrf_token
+from tests.factories import logged_in
 
 POSTED = pendulum.datetime(2026, 11, 24, 17, 30, tz="America/New_York")  # Tuesday evening
 WEEK = ("mon", "tue", "wed", "thu", "fri")
@@ -75,9 +75,7 @@ def test_a_skill_nobody_has_keeps_the_task_queued_with_the_reason(app, make, cli
     body = client.get(f"/api/v1/tasks/{task_id}", headers=manager.headers).json
     assert body["routing"]["explanation"]["summary"] == \
         "Waiting in the queue: no active specialist has paid_media level 4."
-    client.post("/login", data={"email": manager.email, "password": "correct horse 1",
-                                "csrf_token": csrf_token(client)})
-    page = client.get(f"/briefs/{_brief_of(app, task_id)}").text
+    page = logged_in(app, manager).get(f"/briefs/{_brief_of(app, task_id)}").text
     assert "no active specialist has paid_media level 4" in page
 
 
@@ -241,16 +239,14 @@ def test_claims_racing_a_round_never_overrun_capacity(app, make, is_postgres):
                 services.owner_action(task.id, "cancel", db.session.get(User, manager.id), POSTED, {})
 
 
-def test_the_brief_page_says_when_an_offer_ended_and_the_task_waits_again(app, make, client):
+def test_the_brief_page_says_when_an_offer_ended_and_the_task_waits_again(app, make):
     manager = make.user("manager")
     s = make.specialist({"google_ads": 4}, hours=hours("00:00", "24:00"))
     (task_id,) = post(app, manager.id, POSTED)
     route(app, POSTED)
     with app.app_context():
         services.decline(task_id, db.session.get(User, s.id), POSTED, "on leave")
-    client.post("/login", data={"email": manager.email, "password": "correct horse 1",
-                                "csrf_token": csrf_token(client)})
-    page = client.get(f"/briefs/{_brief_of(app, task_id)}").text
+    page = logged_in(app, manager).get(f"/briefs/{_brief_of(app, task_id)}").text
     assert "back in the queue after an offer to Specialist" in page
     assert "Routing: Offered to" not in page
 

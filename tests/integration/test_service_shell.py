@@ -84,13 +84,11 @@ def test_absurd_ids_and_pages_are_refused_not_crashed(client, make):
     assert r.status_code == 200 and r.json == []
 
 
-def test_absurd_ids_in_page_urls_are_a_404_too(client, make):
+def test_absurd_ids_in_page_urls_are_a_404_too(app, make):
     """The pages share the API's id converter: an id no row can have never reaches the database
     (on PostgreSQL it would fail as an integer out of range)."""
-    from tests.factories import csrf_token
-    manager = make.user("manager")
-    client.post("/login", data={"email": manager.email, "password": "correct horse 1",
-                                "csrf_token": csrf_token(client)})
+    from tests.factories import csrf_token, logged_in
+    client = logged_in(app, make.user("manager"))
     assert client.get("/briefs/9908231464484892672").status_code == 404
     token = csrf_token(client, "/briefs")
     for path in ["/tasks/99999999999999999999/review", "/tasks/99999999999999999999/step",

@@ -10,17 +10,15 @@ from broker.people.models import User
 from broker.timeutil import utcnow
 from tasks import services as tasks
 from tasks.models import Task
+from tests import factories
 from tests.factories import csrf_token
 
-PASSWORD = "correct horse 1"
 WHY = {"summary": "Best fit: premiere_pro 4, free now in Manila", "candidates": []}
 
 
 def logged_in(app, user):
-    client = app.test_client()
-    answer = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                         "csrf_token": csrf_token(client)})
-    assert answer.status_code == 302, answer.text
+    """Logged in, with a CSRF token for the page's forms at hand."""
+    client = factories.logged_in(app, user)
     client.token = csrf_token(client, "/notifications")
     return client
 
