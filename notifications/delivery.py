@@ -108,7 +108,17 @@ def claim(token: str, at: datetime, size: int) -> list[Claimed]:
         .execution_options(populate_existing=True)).all()
     secret = current_app.config["SECRET_KEY"]
     return [Claimed(row.id, row.user_id, row.attempts, message_for(row),
-                    open_webhook_url(row.user.slack_webhook_sealed, secret)) for row in rows]
+                    _webhook_of(row.user, secret)) for row in rows]
+
+
+def _webhook_of(user, secret: str) -> str | None:
+    """The user's webhook in clear; one that no longer opens (SECRET_KEY changed) is said in the
+    log, never shown, and the message goes to the log sink as for users without one."""
+    url = open_webhook_url(user.slack_webhook_sealed, secret)
+    if url is None and user.slack_webhook_sealed:
+        log.warning("user %s's Slack webhook cannot be opened (SECRET_KEY changed?); sending to "
+                    "the log until they set it again", user.id)
+    return url
 
 
 def _still_ours(row: Claimed, token: str, at: datetime) -> bool:

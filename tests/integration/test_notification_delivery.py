@@ -144,3 +144,21 @@ def test_the_webhook_url_is_never_logged(app, slack, offers, caplog):
         deliver(app, NOW)
     assert slack.url() not in caplog.text and "XXXXwXyZ" not in caplog.text
     assert slack.url() not in str(rows(app))
+
+
+def test_a_webhook_sealed_under_another_secret_key_is_said_in_the_log_not_lost(
+        app, slack, offers, caplog):
+    from broker.extensions import db
+    from broker.people.models import User
+    from broker.people.webhooks import seal_webhook_url
+    specialist, _ = offers(webhook=False)
+    with app.app_context():
+        db.session.get(User, specialist.id).slack_webhook_sealed = seal_webhook_url(
+            slack.url(), "an older secret key")
+        db.session.commit()
+        db.session.remove()
+    with caplog.at_level(logging.INFO, logger="broker.notifications"):
+        report = deliver(app, NOW)
+    assert report.sent == 1 and slack.received == []  # to the log sink, as without a webhook
+    assert f"user {specialist.id}'s Slack webhook cannot be opened" in caplog.text
+    assert slack.url() not in caplog.text
