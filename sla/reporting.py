@@ -1,4 +1,5 @@
 """The SLA report read from the database for one actor and period (managers: their own briefs)."""
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -6,11 +7,12 @@ from sqlalchemy.orm import aliased
 
 from broker.errors import InvalidInput, NotAllowed
 from broker.extensions import db
-from broker.people.models import User
 from broker.people.business_hours import working_hours_between
+from broker.people.models import User
 from sla.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
 from sla.report import GROUPS, TaskRecord, build_report, overdue
+from tasks import lifecycle
 from tasks.models import Brief, Task
 
 
@@ -55,7 +57,13 @@ def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
                owner_id: int | None = None, assignee_id: int | None = None) -> dict:
     """Tasks posted in [since, until) (of one owner's briefs, or assigned to one specialist, when
     given), grouped; breaches and hours lost counted up to min(now, until)."""
-    if group_by not in GROUPS:
+    return sla_reports(since, until, (group_by,), now, owner_id, assignee_id)[group_by]
+
+
+def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetime,
+                owner_id: int | None = None, assignee_id: int | None = None) -> dict[str, dict]:
+    """sla_report grouped each of several ways, from one read and one reckoning of the tasks."""
+    if any(group_by not in GROUPS for group_by in groupings):
         raise InvalidInput("Unknown grouping.", {"group_by": [f"Use one of {', '.join(GROUPS)}."]})
     if until <= since:
         raise InvalidInput("The period is empty.", {"until": ["Must be later than since."]})
@@ -74,11 +82,14 @@ def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
         clocks.setdefault(clock.task_id, []).append(clock)
     weeks = {c.name: week_of(c) for c in db.session.scalars(select(BusinessCalendar))}
     as_of = min(now, until)
-    records = [_record(_group_key(group_by, task, objective, name), task,
-                       clocks.get(task.id, []), weeks, as_of)
-               for task, objective, name in rows]
-    report = build_report(records)
-    return {"since": since, "until": until, "group_by": group_by, "as_of": as_of, **report}
+    records = [_record("", task, clocks.get(task.id, []), weeks, as_of) for task, _, _ in rows]
+    reports = {}
+    for group_by in groupings:
+        grouped = [replace(record, group=_group_key(group_by, task, objective, name))
+                   for record, (task, objective, name) in zip(records, rows)]
+        reports[group_by] = {"since": since, "until": until, "group_by": group_by,
+                             "as_of": as_of, **build_report(grouped)}
+    return reports
 
 
 def _record(group: str, task: Task, clocks: list, weeks: dict, as_of: datetime) -> TaskRecord:
@@ -96,6 +107,6 @@ def _record(group: str, task: Task, clocks: list, weeks: dict, as_of: datetime) 
             elif clock.met_at is not None and clock.met_at <= as_of:
                 turnaround = "met"
     cycle = None
-    if task.state == "approved" and task.closed_at and task.closed_at <= as_of:
+    if task.state == lifecycle.APPROVED and task.closed_at and task.closed_at <= as_of:
         cycle = (task.closed_at - task.created_at).total_seconds() / 3600
     return TaskRecord(group, turnaround, cycle, breaches, lost)

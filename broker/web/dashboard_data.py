@@ -13,7 +13,7 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
-from sla.reporting import report_filters, sla_report
+from sla.reporting import report_filters, sla_reports
 from tasks import lifecycle
 from tasks.models import Task, WorkType
 from tasks.queries import visible_tasks
@@ -39,8 +39,8 @@ def period_days(raw: str | None) -> tuple[int, str | None]:
 def dashboard(actor: User, days: int, now: datetime) -> dict:
     """Everything the page draws, for `actor` over the `days` days up to `now`."""
     since = now - timedelta(days=days)
-    by_week = _report(actor, since, now, "week")
-    by_type = _report(actor, since, now, "work_type")
+    reports = sla_reports(since, now, ("week", "work_type"), now, **report_filters(actor))
+    by_week, by_type = reports["week"], reports["work_type"]
     names = work_type_names()
     for row in by_type["rows"]:
         row["label"] = names.get(row["group"], row["group"])
@@ -53,10 +53,6 @@ def dashboard(actor: User, days: int, now: datetime) -> dict:
 
 def scope(actor: User) -> str:
     return {"admin": "all briefs", "manager": "your briefs"}.get(actor.role, "your tasks")
-
-
-def _report(actor: User, since: datetime, until: datetime, group_by: str) -> dict:
-    return sla_report(since, until, group_by, until, **report_filters(actor))
 
 
 def week_label(iso_week: str) -> str:
