@@ -139,4 +139,4 @@ def test_the_page_takes_the_same_queries_for_few_and_many_tasks(app, make):
         make.specialist(timezone=zone)
     with counted(app) as many:
         assert client.get("/dashboard?days=90").status_code == 200
-    assert len(many) == len(few) <= 12, many
+    assert len(many) == len(few) <= 8, many  # was 11 with one report read per chart
