@@ -11,7 +11,10 @@ HOURS = validate.Range(min=0, min_inclusive=False, max=10000)
 
 
 class HolidayField(fields.Date):
-    """A local date: loaded as a date, stored and shown as YYYY-MM-DD."""
+    """A local date as YYYY-MM-DD: checked as a date on the way in, kept as that text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)

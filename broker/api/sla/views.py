@@ -13,10 +13,6 @@ blp = Blueprint("sla", __name__, url_prefix="/api/v1/sla", description="SLA cale
 NAME = "<string(maxlength=64):name>"
 
 
-def _plain(data: dict) -> dict:
-    return {**data, "holidays": [d.isoformat() for d in data.get("holidays", [])]}
-
-
 @blp.route("/calendars")
 class Calendars(MethodView):
     @authenticated()
@@ -30,7 +26,7 @@ class Calendars(MethodView):
     @blp.response(201, s.CalendarSchema)
     def post(self, data):
         """Add a calendar (admin)."""
-        return services.create_calendar(g.user, _plain(data))
+        return services.create_calendar(g.user, data)
 
 
 @blp.route(f"/calendars/{NAME}")
@@ -46,7 +42,7 @@ class CalendarItem(MethodView):
     @blp.response(200, s.CalendarSchema)
     def put(self, data, name):
         """Replace a calendar's timezone, hours and holidays (admin)."""
-        return services.replace_calendar(g.user, name, _plain(data))
+        return services.replace_calendar(g.user, name, data)
 
 
 @blp.route("/policies")
