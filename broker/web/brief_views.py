@@ -5,7 +5,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from broker.api.work.schemas import BriefCreateSchema
+from broker.api.work.schemas import NOTE_MAX, BriefCreateSchema
 from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
@@ -13,7 +13,6 @@ from broker.web import brief_form, role_required, web
 from tasks import lifecycle, queries, services
 from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
 
-NOTE_MAX = 5000  # as the API's NoteSchema
 
 
 def _work_types() -> list[WorkType]:

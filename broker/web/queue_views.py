@@ -4,7 +4,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from broker.api.work.schemas import NoteSchema, ReasonSchema, RequiredReasonSchema, SubmitSchema
+from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSchema,
+                                     RequiredReasonSchema, SubmitSchema)
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
@@ -17,7 +18,6 @@ from tasks.models import Brief, Task
 STEPS = {"accept": None, "decline": RequiredReasonSchema, "block": RequiredReasonSchema,
          "unblock": ReasonSchema, "submit": SubmitSchema, "resume": NoteSchema}
 FIELDS = ("reason", "note", "deliverable_url")
-NOTE_MAX, REASON_MAX, URL_MAX = 5000, 2000, 2000  # as the schemas above say
 REQUIRED = "Missing data for required field."
 
 

@@ -153,21 +153,25 @@ class BriefQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(["open", "done", "cancelled"]))
 
 
+REASON_MAX, NOTE_MAX, URL_MAX = 2000, 5000, 2000  # the pages' forms say the same
+
+
 class ReasonSchema(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=REASON_MAX))
 
 
 class RequiredReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=REASON_MAX))
 
 
 class NoteSchema(Schema):
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NOTE_MAX))
 
 
 class SubmitSchema(NoteSchema):
     deliverable_url = fields.Url(required=True, schemes={"http", "https"},
-                                 validate=validate.Length(max=2000))
+                                 validate=validate.Length(max=URL_MAX))
 
 
 class TaskPatchSchema(Schema):
