@@ -11,6 +11,7 @@ from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
+from broker.unit_of_work import transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
@@ -49,6 +50,7 @@ def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
     return errors
 
 
+@transaction
 def create_brief(owner: User, data: dict, now: datetime) -> Brief:
     """Create a brief with its tasks, all queued, each with a 'created' event."""
     if owner.role != "manager":
@@ -136,6 +138,7 @@ def _require_able(task: Task, specialist: User, now: datetime, refused: str):
         raise Conflict(f"{refused} now: {momentary}.")
 
 
+@transaction
 def claim(task_id: int, actor: User, now: datetime) -> Task:
     """A specialist takes a queued task; of two racing claims exactly one wins."""
     if actor.role != "specialist":
@@ -149,6 +152,7 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
     return task
 
 
+@transaction
 def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
           explanation: dict | None = None) -> Task:
     """Reserve a queued task for one eligible specialist until `expires_at` (used by routing)."""
@@ -253,6 +257,7 @@ def note_waiting(notes: dict[int, dict]):
                            [{"task_id": k, "routing": v} for k, v in notes.items()])
 
 
+@transaction
 def accept(task_id: int, actor: User, now: datetime) -> Task:
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "accept")
@@ -263,6 +268,7 @@ def accept(task_id: int, actor: User, now: datetime) -> Task:
     return task
 
 
+@transaction
 def decline(task_id: int, actor: User, now: datetime, reason: str | None = None) -> Task:
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "decline")
@@ -272,6 +278,7 @@ def decline(task_id: int, actor: User, now: datetime, reason: str | None = None)
     return task
 
 
+@transaction
 def expire_offers(now: datetime) -> int:
     """Put every offer whose time has run out back in the queue; returns how many."""
     ids = db.session.scalars(
@@ -296,6 +303,7 @@ def withdraw_offer(task: Task, now: datetime, reason: str) -> Task:
     return task
 
 
+@transaction
 def assignee_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
     """block, unblock, submit or resume: steps only the assignee takes."""
     task = _locked_task(task_id)
@@ -309,6 +317,7 @@ def assignee_action(task_id: int, action: str, actor: User, now: datetime, detai
     return task
 
 
+@transaction
 def owner_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
     """approve, request_changes or cancel: decisions of the manager who owns the brief."""
     task = _locked_task(task_id)
@@ -321,6 +330,7 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
     return task
 
 
+@transaction
 def update_task(task_id: int, actor: User, changes: dict, now: datetime) -> Task:
     """Change priority, due date or estimate of an open task, recorded as an event."""
     task = _locked_task(task_id)

@@ -13,6 +13,7 @@ from broker.people.hours import hours_errors
 from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.timeutil import is_timezone, utcnow
+from broker.unit_of_work import transaction
 
 TOKEN_PREFIX = "brk_"
 
@@ -49,6 +50,7 @@ def _build_user(email, name, role, timezone, password=None, now: datetime | None
     return user
 
 
+@transaction
 def create_user(email: str, name: str, role: str, timezone: str, password: str | None = None,
                 now: datetime | None = None) -> tuple[User, str]:
     """Create a user and return it with a fresh API token, shown only this once."""
@@ -85,6 +87,7 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
+@transaction
 def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
     """Change the caller's own settings; a webhook URL is stored sealed with `secret_key`."""
     if "timezone" in changes and not is_timezone(changes["timezone"]):
@@ -140,6 +143,7 @@ def _apply_profile(user: User, data: dict):
         profile.skills = [SpecialistSkill(skill=k, level=v) for k, v in sorted(seen.items())]
 
 
+@transaction
 def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
     """Create a specialist user and profile in one transaction; returns it with its token."""
     _check_profile(data)
@@ -159,6 +163,7 @@ def specialist(user_id: int) -> User:
     return user
 
 
+@transaction
 def update_specialist(actor: User, user_id: int, data: dict) -> User:
     """Admins change any profile; a specialist changes their own, except capacity and active."""
     user = specialist(user_id)
@@ -174,6 +179,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
     return user
 
 
+@transaction
 def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
                  reason: str | None = None, now: datetime | None = None) -> TimeOff:
     user = specialist(user_id)

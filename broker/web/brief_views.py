@@ -91,7 +91,6 @@ def review_task(task_id):
     try:
         task = services.owner_action(task_id, action, current_user, utcnow(), {"note": note})
     except Conflict as exc:  # e.g. the page was stale: the task moved on in the meantime
-        db.session.rollback()
         flash(f"Nothing was changed. {exc.message}", "error")
         return redirect(url_for("web.brief_detail", brief_id=brief_id, _anchor=f"task-{task_id}"))
     flash(f"Task “{task.title}” is now {task.state.replace('_', ' ')}.")

@@ -5,7 +5,6 @@ from marshmallow import ValidationError
 
 from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
 from broker.errors import DomainError, InvalidInput, NotAllowed
-from broker.extensions import db
 from broker.people import services as people
 from broker.people.hours import WEEKDAYS
 from broker.timeutil import utcnow
@@ -75,10 +74,8 @@ def update_profile():
         try:
             people.update_specialist(current_user, current_user.id, loaded)
         except InvalidInput as exc:
-            db.session.rollback()
             errors = _merge_schema_errors(errors, exc.errors, row_of)
         except NotAllowed as exc:  # capacity (and active) are an admin's to change
-            db.session.rollback()
             key = "capacity" if "capacity" in data else "form"
             errors["fields"][key] = exc.message
     if any(errors.values()):
@@ -100,7 +97,6 @@ def add_time_off():
         try:
             people.add_time_off(current_user, current_user.id, now=utcnow(), **loaded)
         except DomainError as exc:  # the end before the start, or overlapping time off
-            db.session.rollback()
             problems = pf.field_errors(exc.errors) or {"form": exc.message}
     if problems:
         return _render(time_off_form=request.form, time_off_errors=problems, status=422)

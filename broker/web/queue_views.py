@@ -71,11 +71,9 @@ def task_step(task_id):
     try:
         task = _run_step(task_id, action, details)
     except InvalidInput as exc:
-        db.session.rollback()
         errors = {k: " ".join(map(str, v)) for k, v in exc.errors.items()} or {"form": exc.message}
         return _render_queue({task_id: errors | {"action": action}}, typed, 422)
     except DomainError as exc:  # e.g. a stale page: the offer expired or the task moved on
-        db.session.rollback()
         flash(f"Nothing was changed. {exc.message}", "error")
         return redirect(url_for("web.queue", _anchor=f"task-{task_id}"))
     flash(f"Task “{task.title}” is now {task.state.replace('_', ' ')}.")
@@ -109,7 +107,6 @@ def claim_task(task_id):
     try:
         task = services.claim(task_id, current_user, utcnow())
     except DomainError as exc:
-        db.session.rollback()
         flash(_claim_refusal(task_id, exc), "error")
         return redirect(url_for("web.available"))
     flash(f"You claimed “{task.title}”; it is in your queue.")

@@ -31,3 +31,22 @@ def test_steps_run_in_order_before_commit_and_a_rollback_drops_the_work(app):
         assert SEEN == [("first", ["b"]), ("second", ["from first"])]
         db.session.commit()
         assert len(SEEN) == 2  # nothing is written twice
+
+
+def test_a_failing_service_leaves_nothing_behind_in_the_session(app):
+    from broker.errors import Conflict
+    from broker.people.models import User
+    from broker.unit_of_work import transaction
+
+    @transaction
+    def half_done():
+        db.session.add(User(email="half@example.com", name="Half", role="manager", timezone="UTC"))
+        db.session.flush()
+        raise Conflict("changed its mind")
+
+    with app.app_context():
+        try:
+            half_done()
+        except Conflict:
+            pass
+        assert not db.session.new and db.session.scalar(text("select count(*) from users")) == 0
