@@ -1,6 +1,5 @@
 """Slack Block Kit building blocks (pure): escaping, links, local times and Slack's limits."""
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 MAX_BLOCKS = 50
@@ -29,11 +28,6 @@ def task_url(base_url: str, role: str, brief_id: int | None, task_id: int | None
     return f"{base}/briefs/{brief_id}#task-{task_id}"
 
 
-@lru_cache(maxsize=512)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def local_time(value: datetime | str | None, timezone: str) -> str:
     """An instant as the reader reads it: `Tue 24 Nov 14:00 PST`."""
     if value is None:
@@ -45,7 +39,7 @@ def local_time(value: datetime | str | None, timezone: str) -> str:
             return value
     if value.tzinfo is None:
         return value.isoformat()
-    local = value.astimezone(_zone(timezone))
+    local = value.astimezone(ZoneInfo(timezone))
     return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
 
 

@@ -6,6 +6,7 @@ makes every rerun (and a changed digest hour) send nothing twice. A digest is qu
 so it is delivered, retried and never duplicated like any urgent notification."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -16,7 +17,7 @@ from broker.people.models import User
 from notifications.digest import render_digest, summary
 from notifications.kinds import DIGEST
 from notifications.models import DIGESTED, IN_DIGEST, QUEUED, DigestSent, Notification
-from notifications.pending import digests_for, local_day
+from notifications.pending import digests_for
 
 CHUNK = 500
 
@@ -32,9 +33,8 @@ class DigestReport:
 
 def digest_date(timezone: str, digest_hour: int, now: datetime) -> date | None:
     """The reader's local date when their digest hour has come today, else None."""
-    today, start, _ = local_day(timezone, now)
-    local = now.astimezone(start.tzinfo)
-    return today if local.hour >= digest_hour else None
+    local = now.astimezone(ZoneInfo(timezone))
+    return local.date() if local.hour >= digest_hour else None
 
 
 def send_digests(now: datetime) -> DigestReport:

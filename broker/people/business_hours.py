@@ -7,10 +7,8 @@ which moves them forward (02:30 on a spring-forward night is 03:30 new time).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Iterator
-
-import pendulum
+from zoneinfo import ZoneInfo
 
 from broker.people.hours import DAY, WEEKDAYS, _minutes
 from broker.timeutil import to_utc
@@ -64,14 +62,9 @@ def _local_instant(day: date, minute: int, zone) -> datetime:
     return wall.astimezone(UTC)
 
 
-@lru_cache(maxsize=None)
-def _zone(tz: str):
-    return pendulum.timezone(tz)
-
-
 def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
-    zone = _zone(week.tz)
+    zone = ZoneInfo(week.tz)  # the stdlib keeps one instance per zone
     day = start.astimezone(zone).date() - timedelta(days=1)  # yesterday's span may cross midnight
     idle = 0  # the horizon counts days without working time, so long additions still finish
     while idle < HORIZON_DAYS:

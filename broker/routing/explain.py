@@ -1,9 +1,8 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
-from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
-import pendulum
 
 from broker.people.business_hours import working_spans
 from broker.routing.engine import Round
@@ -96,13 +95,8 @@ class Explainer:
         return FACTOR_WORDS[FACTORS[best]]
 
 
-@lru_cache(maxsize=None)
-def _zone(tz: str):
-    return pendulum.timezone(tz)
-
-
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
     """'07:00' or 'Wed 07:00' in zone `tz` (English day names, whatever the locale)."""
-    local = at.astimezone(_zone(tz))
+    local = at.astimezone(ZoneInfo(tz))
     clock = f"{local.hour:02d}:{local.minute:02d}"
     return clock if clock_only else f"{DAY_NAMES[local.weekday()]} {clock}"
