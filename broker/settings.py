@@ -37,7 +37,7 @@ def from_environment() -> dict:
         ),
         "BROKER_SCHEDULER": env.get("BROKER_SCHEDULER", "on"),
         "BROKER_PROXY_HOPS": int(env.get("BROKER_PROXY_HOPS", "0")),
-        "BROKER_BASE_URL": env.get("BROKER_BASE_URL", "http://127.0.0.1:5000"),
+        **({"BROKER_BASE_URL": env["BROKER_BASE_URL"]} if env.get("BROKER_BASE_URL") else {}),
         **{key: float(env[key]) for key in ("SLA_REVISION_SHARE", "SLA_ESCALATION_GRACE_HOURS")
            if env.get(key)},
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
