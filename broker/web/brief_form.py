@@ -1,8 +1,7 @@
 """Turn the brief form's fields into the API's brief payload, and errors back onto rows."""
 import re
-from datetime import datetime
 
-import pendulum
+from broker.web.form_fields import local_instant
 
 TASK_FIELDS = ("title", "work_type", "skills", "priority", "estimate_hours", "due_at")
 MAX_ROWS = 50  # BriefCreateSchema takes at most 50 tasks; more rows could never be posted
@@ -48,17 +47,6 @@ def parse_skills(text: str):
     return skills
 
 
-def local_due(text: str, tz: str) -> datetime | None:
-    """A datetime-local value read as wall-clock time in the manager's timezone (aware)."""
-    if not text.strip():
-        return None
-    try:
-        naive = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError("Use a date and time like 2026-11-30 17:00.")
-    return pendulum.instance(naive, tz=tz) if naive.tzinfo is None else naive
-
-
 def payload(form, rows: list[dict], tz: str) -> tuple[dict, list[int], dict]:
     """The brief payload, the row index of each task in it, and the errors found while parsing.
 
@@ -79,7 +67,7 @@ def payload(form, rows: list[dict], tz: str) -> tuple[dict, list[int], dict]:
         except ValueError as exc:
             problems.setdefault(position, {})["skills"] = [str(exc)]
         try:
-            due = local_due(row["due_at"], tz)
+            due = local_instant(row["due_at"], tz)
         except ValueError as exc:
             problems.setdefault(position, {})["due_at"] = [str(exc)]
         else:

@@ -9,7 +9,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from broker.people.hours import WEEKDAYS
-from broker.web.brief_form import local_due
+from broker.web.form_fields import error_text, local_instant
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday")))
@@ -90,7 +90,7 @@ def skill_errors(messages, row_of: list[int]) -> dict:
     out = {}
     for position, fields in messages.items():
         if isinstance(fields, dict) and int(position) < len(row_of):
-            out[row_of[int(position)]] = {k: text_of(v) for k, v in fields.items()}
+            out[row_of[int(position)]] = {k: error_text(v) for k, v in fields.items()}
     return out
 
 
@@ -102,7 +102,7 @@ def time_off_payload(form, tz: str) -> tuple[dict, dict]:
         if not text.strip():
             continue  # the schema says it is required
         try:
-            data[key] = local_due(text, tz).isoformat()
+            data[key] = local_instant(text, tz).isoformat()
         except ValueError as exc:
             problems[key] = str(exc)
     reason = form.get("timeoff-reason", "").strip()
@@ -110,20 +110,13 @@ def time_off_payload(form, tz: str) -> tuple[dict, dict]:
     return data, problems
 
 
-def text_of(value) -> str:
-    if isinstance(value, dict):
-        return " ".join(text_of(v) for v in value.values())
-    items = value if isinstance(value, list) else [value]
-    return " ".join("Required." if m == "Missing data for required field." else str(m) for m in items)
-
-
 def field_errors(messages: dict) -> dict:
     """Flat {field: text} for the scalar fields of a schema's or service's errors."""
-    return {k: text_of(v) for k, v in messages.items() if k not in ("skills", "working_hours")}
+    return {k: error_text(v) for k, v in messages.items() if k not in ("skills", "working_hours")}
 
 
 def hours_errors_by_day(messages) -> dict:
     """Errors on working_hours keyed by weekday ('_schema' when not about one day)."""
     if isinstance(messages, dict):
-        return {k: text_of(v) for k, v in messages.items()}
-    return {"_schema": text_of(messages)}
+        return {k: error_text(v) for k, v in messages.items()}
+    return {"_schema": error_text(messages)}

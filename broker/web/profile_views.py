@@ -10,6 +10,7 @@ from broker.people.hours import WEEKDAYS
 from broker.timeutil import utcnow
 from broker.web import profile_form as pf
 from broker.web import role_required, web
+from broker.web.form_fields import error_text
 
 
 def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,
@@ -56,7 +57,7 @@ def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
     for row, problems in pf.skill_errors(messages.get("skills"), row_of).items():
         errors["skills"][row] = problems | errors["skills"].get(row, {})
     if "skills" in messages and not isinstance(messages["skills"], dict):
-        errors["fields"]["skills"] = pf.text_of(messages["skills"])
+        errors["fields"]["skills"] = error_text(messages["skills"])
     return errors
 
 

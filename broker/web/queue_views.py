@@ -10,6 +10,7 @@ from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.timeutil import utcnow
 from broker.web import role_required, web
+from broker.web.form_fields import error_text
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
 from tasks.models import Brief, Task
@@ -18,7 +19,6 @@ from tasks.models import Brief, Task
 STEPS = {"accept": None, "decline": RequiredReasonSchema, "block": RequiredReasonSchema,
          "unblock": ReasonSchema, "submit": SubmitSchema, "resume": NoteSchema}
 FIELDS = ("reason", "note", "deliverable_url")
-REQUIRED = "Missing data for required field."
 
 
 def _render_queue(errors=None, typed=None, status=200):
@@ -65,13 +65,12 @@ def task_step(task_id):
     try:
         details = _load_fields(action)
     except ValidationError as exc:
-        errors = {k: " ".join("Required." if m == REQUIRED else m for m in v)
-                  for k, v in exc.messages.items()}
+        errors = {k: error_text(v) for k, v in exc.messages.items()}
         return _render_queue({task_id: errors | {"action": action}}, typed, 422)
     try:
         task = _run_step(task_id, action, details)
     except InvalidInput as exc:
-        errors = {k: " ".join(map(str, v)) for k, v in exc.errors.items()} or {"form": exc.message}
+        errors = {k: error_text(v) for k, v in exc.errors.items()} or {"form": exc.message}
         return _render_queue({task_id: errors | {"action": action}}, typed, 422)
     except DomainError as exc:  # e.g. a stale page: the offer expired or the task moved on
         flash(f"Nothing was changed. {exc.message}", "error")
