@@ -113,6 +113,11 @@ def next_working_instant(week: WorkWeek, at: datetime) -> datetime | None:
     return None
 
 
+def is_working(week: WorkWeek, at: datetime) -> bool:
+    """True when instant `at` is working time (a span's start counts, its end does not)."""
+    return next_working_instant(week, at) == _utc(at)
+
+
 def working_hours_between(week: WorkWeek, start: datetime, end: datetime) -> float:
     """Working hours from `start` to `end` (0 when `end` is not after `start`)."""
     if _utc(end) <= _utc(start):

@@ -1,9 +1,5 @@
 """Weekly working hours in local time: validation and 'is this instant inside them' (pure)."""
 import re
-from datetime import datetime
-
-import pendulum
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # fullmatch, not match: "$" would let a trailing newline through ("09:00\n").
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d|24:00")
@@ -77,26 +73,3 @@ def weekly_minutes(hours: dict) -> int:
             length = _minutes(end) - _minutes(start)
             total += length if length > 0 else length + DAY
     return total
-
-
-def is_working(hours: dict, tz: str, at: datetime) -> bool:
-    """True when instant `at` falls in the weekly hours, read in zone `tz`.
-
-    A span belongs to the weekday it starts on; one that ends before it starts runs past midnight
-    into the next day.
-    """
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("naive datetime: an offset or zone is required")
-    local = pendulum.instance(at).in_timezone(tz)
-    minute = local.hour * 60 + local.minute
-    today = WEEKDAYS[local.weekday()]
-    yesterday = WEEKDAYS[(local.weekday() - 1) % 7]
-    for start, end in hours.get(today, []):
-        s, e = _minutes(start), _minutes(end)
-        if (s < e and s <= minute < e) or (s > e and minute >= s):
-            return True
-    for start, end in hours.get(yesterday, []):
-        s, e = _minutes(start), _minutes(end)
-        if s > e and minute < e:
-            return True
-    return False

@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broker.people.business_hours import (
-    HORIZON_DAYS, WorkWeek, add_working_hours, always, next_working_instant, working_hours_between, working_spans,
+    HORIZON_DAYS, WorkWeek, add_working_hours, always, is_working, next_working_instant,
+    working_hours_between, working_spans,
 )
-from broker.people.hours import WEEKDAYS, is_working, weekly_minutes
+from broker.people.hours import WEEKDAYS, _minutes, weekly_minutes
 
 UTC = timezone.utc
 OFFICE = {d: [["09:00", "17:00"]] for d in WEEKDAYS[:5]}
@@ -49,7 +50,7 @@ def test_hours_crossing_midnight_count_into_the_next_day():
     # Friday's night runs into Saturday morning; the weekend has no other hours.
     friday = local("Asia/Manila", 2026, 11, 27, 22)
     assert working_hours_between(week, friday, friday + timedelta(days=3)) == 8
-    assert is_working(NIGHTS, "Asia/Manila", local("Asia/Manila", 2026, 11, 28, 5, 59))
+    assert is_working(week, local("Asia/Manila", 2026, 11, 28, 5, 59))
 
 
 def test_work_ending_as_a_span_ends_finishes_then():
@@ -95,7 +96,23 @@ def test_naive_instants_are_refused():
         next_working_instant(WorkWeek(OFFICE, "UTC"), datetime(2026, 1, 1))
 
 
-# --- properties --------------------------------------------------------------------------------
+# --- properties (hypothesis) -------------------------------------------------------------------
+# An independent reading of the weekly hours, to check the span arithmetic against.
+
+def read_directly(hours: dict, tz: str, at: datetime) -> bool:
+    """Whether `at` is working time, read off the local clock (no spans, no UTC arithmetic)."""
+    local = pendulum.instance(at).in_timezone(tz)
+    minute = local.hour * 60 + local.minute
+    for start, end in hours.get(WEEKDAYS[local.weekday()], []):
+        s, e = _minutes(start), _minutes(end)
+        if (s < e and s <= minute < e) or (s > e and minute >= s):
+            return True
+    for start, end in hours.get(WEEKDAYS[(local.weekday() - 1) % 7], []):
+        s, e = _minutes(start), _minutes(end)
+        if s > e and minute < e:
+            return True
+    return False
+
 
 ZONES = ["UTC", "Asia/Manila", "America/New_York", "Europe/London", "Australia/Lord_Howe",
          "America/Bogota", "Asia/Kolkata", "Pacific/Chatham", "America/Santiago"]
@@ -151,15 +168,15 @@ def test_working_hours_add_up_over_consecutive_stretches(week, start, a, b):
 
 @settings(max_examples=150, deadline=None)
 @given(weeks(), instants)
-def test_spans_agree_with_is_working(week, at):
+def test_spans_agree_with_reading_the_local_clock(week, at):
     at = at.replace(second=0, microsecond=0)
     inside = any(s <= at < e for s, e in working_spans(week, at, at + timedelta(minutes=1)))
-    assert inside == is_working(week.hours, week.tz, at)
+    assert inside == read_directly(week.hours, week.tz, at) == is_working(week, at)
     nxt = next_working_instant(week, at)
     if nxt is not None:
         assert nxt >= at
         assert working_hours_between(week, at, nxt) == 0
-        assert is_working(week.hours, week.tz, nxt)
+        assert read_directly(week.hours, week.tz, nxt)
 
 
 def test_a_sparse_week_still_adds_more_hours_than_the_horizon_holds():

@@ -3,9 +3,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from broker.people.business_hours import WorkWeek
+from broker.people.business_hours import WorkWeek, is_working
 from broker.people.coverage import hourly_coverage
-from broker.people.hours import WEEKDAYS, is_working
+from broker.people.hours import WEEKDAYS
 
 UTC = timezone.utc
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # a UTC midnight, a week without DST changes
@@ -43,7 +43,7 @@ def test_agrees_with_is_working_hour_by_hour():
     for hour in range(24):
         # Kolkata is +05:30: sample each half hour and average.
         samples = [MONDAY.replace(day=23 + d, hour=hour, minute=m) for d in range(7) for m in (15, 45)]
-        expected = sum(is_working(h, tz, at) for tz, h in people for at in samples) / 14
+        expected = sum(is_working(WorkWeek(h, tz), at) for tz, h in people for at in samples) / 14
         assert hours[hour] == pytest.approx(expected, abs=0.01), hour
 
 
