@@ -62,16 +62,18 @@ class Factory:
         return Made(user.id, token, user.email)
 
     @in_app_context
-    def brief(self, owner: Made, n_tasks=1, **task_overrides):
+    def brief(self, owner: Made, n_tasks=1, now=None, **task_overrides):
+        """A brief posted at `now` (the real clock when not given) with `n_tasks` alike tasks."""
         from broker.people.models import User
         from broker.extensions import db
+        now = now or utcnow()
         spec = {"title": "Cut the launch teaser", "work_type": "video_editing", "priority": "normal",
-                "estimate_hours": 4.0, "due_at": utcnow() + timedelta(days=3), "skills": None,
+                "estimate_hours": 4.0, "due_at": now + timedelta(days=3), "skills": None,
                 "needs_manager_overlap": False, **task_overrides}
         data = {"title": "Q4 launch", "description": "", "objective": "pipeline",
                 "success_metric": "40 demo requests", "campaign": None,
                 "tasks": [dict(spec, title=f"{spec['title']} {i + 1}") for i in range(n_tasks)]}
-        brief = tasks.create_brief(db.session.get(User, owner.id), data, utcnow())
+        brief = tasks.create_brief(db.session.get(User, owner.id), data, now)
         return brief.id, [t.id for t in brief.tasks]
 
 

@@ -24,7 +24,7 @@ def offered_to(app, make):
         specialist = make.specialist(timezone=tz, capacity=20)
         if settings:
             set_me(app, specialist, **settings)
-        _, (task_id,) = make.brief(manager, due_at=DAY + timedelta(days=5))
+        _, (task_id,) = make.brief(manager, now=DAY - timedelta(days=1), due_at=DAY + timedelta(days=5))
         offer(app, task_id, specialist, DAY + timedelta(days=3), DAY - timedelta(hours=12))
         return specialist
     return _make
@@ -84,7 +84,7 @@ def test_a_digest_holds_every_section_and_is_delivered_once(app, make, slack):
     manager = make.user("manager", timezone="Asia/Manila")
     spec = make.specialist(timezone="Asia/Manila", capacity=20)
     set_me(app, manager, slack_webhook_url=slack.url("T/B/manager"))
-    _, ids = make.brief(manager, n_tasks=5, due_at=now + timedelta(hours=8))
+    _, ids = make.brief(manager, n_tasks=5, now=now - timedelta(days=3), due_at=now + timedelta(hours=8))
     with app.app_context():
         s, m = db.session.get(User, spec.id), db.session.get(User, manager.id)
         tasks.claim(ids[0], s, now - timedelta(days=2))
@@ -114,8 +114,8 @@ def test_a_digest_holds_every_section_and_is_delivered_once(app, make, slack):
 def test_done_counts_only_since_the_last_digest(app, make):
     manager = make.user("manager", timezone="Asia/Manila")
     spec = make.specialist(timezone="Asia/Manila")
-    _, ids = make.brief(manager, n_tasks=2, due_at=DAY + timedelta(days=9))
     first = datetime(2026, 11, 24, 1, tzinfo=UTC)
+    _, ids = make.brief(manager, n_tasks=2, now=first - timedelta(days=1), due_at=DAY + timedelta(days=9))
     with app.app_context():
         s, m = db.session.get(User, spec.id), db.session.get(User, manager.id)
         for i, at in ((0, first - timedelta(hours=2)), (1, first + timedelta(hours=2))):
