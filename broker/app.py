@@ -41,9 +41,10 @@ def register_extensions(app: Flask):
     login_manager.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
-    from broker.db_events import register_sqlite_pragmas
+    from broker.db_events import register_sqlite_pragmas, register_write_intent
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+    register_write_intent(app)
 
 
 def register_url_converters(app: Flask):

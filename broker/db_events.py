@@ -1,22 +1,64 @@
 """Engine tuning for SQLite, and work that domain packages gather during a transaction and write
 just before it commits (in one place, in a stated order)."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _STEPS: list = []  # (order, key, write), run in order just before each commit
 
+# Whether transactions begun in this context will write. On SQLite they then begin IMMEDIATE:
+# a transaction that began by reading cannot take the write lock once another process has
+# written ("database is locked" at once, busy timeout or not), while one that asks for the lock
+# up front waits its turn. Reads keep beginning DEFERRED, so they never queue behind writers.
+WRITE_INTENT: ContextVar[bool] = ContextVar("broker_write_intent", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def register_sqlite_pragmas(engine):
+    """WAL, foreign keys, a busy timeout, and SQLAlchemy's pysqlite recipe for emitting BEGIN
+    ourselves (the driver's own deferred BEGIN would hide our IMMEDIATE)."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN in _begin
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside take the write lock up front (SQLite; no effect elsewhere)."""
+    token = WRITE_INTENT.set(True)
+    try:
+        yield
+    finally:
+        WRITE_INTENT.reset(token)
+
+
+def register_write_intent(app):
+    """A request that may change something (any method but GET, HEAD, OPTIONS) begins its
+    transactions as a writer; the flag is set afresh for every request, since a worker thread
+    serves many."""
+    from flask import request
+
+    @app.before_request
+    def _intent():
+        WRITE_INTENT.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _clear(_exc):
+        WRITE_INTENT.set(False)
 
 
 def before_commit(key: str, write, order: int):
