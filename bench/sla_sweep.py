@@ -28,6 +28,7 @@ from flask_migrate import upgrade  # noqa: E402
 from broker.app import create_app  # noqa: E402
 from broker.extensions import db  # noqa: E402
 from broker.people.models import User  # noqa: E402
+from sla.sweep import ESCALATION_STEPS  # noqa: E402
 from tasks.models import Brief, Task  # noqa: E402
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=timezone.utc)
@@ -35,7 +36,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_SCRATCH = "broker_sla_bench"
 STATES = [("queued", 25), ("offered", 10), ("in_progress", 35), ("blocked", 10),
           ("submitted", 10), ("changes_requested", 10)]
-LADDER = {"warning": "warn_at", "breach": "due_at", "escalation": "escalate_at"}
+LADDER = {step: column for step, (column, _event) in ESCALATION_STEPS.items()}  # step: its clock column
 
 
 def _clock(task_id, target, cycle, start, due, paused=None, met=None):

@@ -14,16 +14,14 @@ from sla.models import BusinessCalendar, SlaClock
 from sla.status import STATUSES, clock_view, forecast_finish
 from tasks import lifecycle
 
-WORKING = frozenset({lifecycle.IN_PROGRESS})
-
 
 def _clock(row: SlaClock) -> Clock:
     return Clock(**{name: getattr(row, name) for name in CLOCK_FIELDS})
 
 
 def _assignee_weeks(tasks) -> dict[int, WorkWeek]:
-    """Working weeks (with time off) of the assignees of tasks being worked on, in one query."""
-    ids = {t.assignee_id for t in tasks if t.assignee_id and t.state in WORKING}
+    """Working weeks (with time off) of the assignees of tasks in progress (the ones forecast), in one query."""
+    ids = {t.assignee_id for t in tasks if t.assignee_id and t.state == lifecycle.IN_PROGRESS}
     if not ids:
         return {}
     users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
@@ -57,7 +55,7 @@ def _iso(view: dict) -> dict:
 def _forecast(task, clock: Clock, people: dict, now: datetime):
     """When the assignee would finish, for a running turnaround or revision they work on."""
     week = people.get(task.assignee_id)
-    if week is None or task.state not in WORKING or clock.target == "ack" or clock.met_at:
+    if week is None or task.state != lifecycle.IN_PROGRESS or clock.target == "ack" or clock.met_at:
         return None
     started = max(task.accepted_at or clock.started_at, clock.started_at)
     share = current_app.config["SLA_REVISION_SHARE"] if clock.cycle else 1.0

@@ -8,7 +8,8 @@ from broker.people.models import User
 from sla.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
-from tasks.models import PRIORITIES, WorkType
+from tasks.models import WorkType
+from tasks.vocabulary import PRIORITIES
 
 
 def _require_admin(actor: User):

@@ -16,6 +16,7 @@ from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
 from tasks.queries import candidate
 from tasks.signals import task_event_recorded
+from tasks.vocabulary import DEFAULT_PRIORITY
 
 
 def record_event(task: Task, type_: str, actor: User | None, at: datetime,
@@ -75,7 +76,7 @@ def _task_fields(spec: dict, catalogue: dict) -> dict:
     fields = dict(spec)
     if fields.get("skills") is None:
         fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
-    fields.setdefault("priority", "normal")
+    fields.setdefault("priority", DEFAULT_PRIORITY)
     fields["state"] = lifecycle.QUEUED
     return fields
 

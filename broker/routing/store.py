@@ -116,7 +116,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
 def _loads() -> dict:
     rows = db.session.execute(
         select(Task.assignee_id, func.count(), func.coalesce(func.sum(Task.estimate_hours), 0.0))
-        .where(Task.state.in_(lifecycle.LOADED), Task.assignee_id.is_not(None))
+        .where(Task.state.in_(lifecycle.HOLDS_A_PLACE), Task.assignee_id.is_not(None))
         .group_by(Task.assignee_id))
     return {uid: (count, float(hours)) for uid, count, hours in rows}
 

@@ -13,15 +13,13 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
-from sla.reporting import report_filters, sla_reports
+from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
 from tasks import lifecycle
 from tasks.models import Task, WorkType
 from tasks.queries import visible_tasks
 
 PERIODS = (7, 28, 90)
-DEFAULT_DAYS = 28
-QUEUE_STATES = (lifecycle.QUEUED, lifecycle.OFFERED, lifecycle.IN_PROGRESS, lifecycle.BLOCKED,
-                lifecycle.CHANGES_REQUESTED, lifecycle.SUBMITTED)
+QUEUE_STATES = tuple(s for s in lifecycle.STATES if s in lifecycle.OPEN)  # the columns, in lifecycle order
 COVERAGE_DAYS = 7
 
 
