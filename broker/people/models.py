@@ -7,9 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
 from broker.people.business_hours import WorkWeek
+from broker.people.roles import ROLES
 from broker.timeutil import UTCDateTime, utcnow
-
-ROLES = ("admin", "manager", "specialist")
 
 
 class User(db.Model):
@@ -33,7 +32,7 @@ class User(db.Model):
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)
 
     __table_args__ = (
-        CheckConstraint("role in ('admin', 'manager', 'specialist')", name="role"),
+        CheckConstraint(f"role in ({', '.join(repr(r) for r in ROLES)})", name="role"),
     )
 
     # Flask-Login protocol
