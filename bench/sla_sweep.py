@@ -129,7 +129,7 @@ def seed(n: int) -> dict:
 
 def naive_loop(now: datetime) -> int:
     """What a first implementation would do: every open task, its clocks, status in Python."""
-    from broker.people.business_hours import always
+    from broker.worktime.arithmetic import always
     from sla.models import SlaClock, SlaEscalation
     from sla.queries import _clock
     from sla.status import clock_view

@@ -1,5 +1,5 @@
 """Seeded calendars and policies (the migration carries its own copy; a test keeps them equal)."""
-from broker.people.hours import WEEKDAYS
+from broker.worktime.weekly_hours import WEEKDAYS
 from tasks.catalogue import WORK_TYPES
 from tasks.vocabulary import HIGH, LOW, NORMAL, URGENT
 

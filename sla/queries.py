@@ -6,9 +6,9 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, User
-from sla.calendars import week_of
+from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Clock
 from sla.models import BusinessCalendar, SlaClock
 from sla.status import STATUSES, clock_view, forecast_finish
@@ -20,7 +20,7 @@ def _clock(row: SlaClock) -> Clock:
 
 
 def _assignee_weeks(tasks) -> dict[int, WorkWeek]:
-    """Working weeks (with time off) of the assignees of tasks in progress (the ones forecast), in one query."""
+    """Working weeks (with time off) of the assignees of tasks in progress (forecast), in one query."""
     ids = {t.assignee_id for t in tasks if t.assignee_id and t.state == lifecycle.IN_PROGRESS}
     if not ids:
         return {}

@@ -5,7 +5,7 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.unit_of_work import commit, transaction
 from broker.people.models import User
-from sla.calendars import calendar_errors
+from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
 from tasks.models import WorkType

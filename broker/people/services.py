@@ -9,12 +9,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
-from broker.people.hours import hours_errors
-from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.people.roles import ROLES, SPECIALIST
+from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
+from broker.worktime.weekly_hours import hours_errors
 
 TOKEN_PREFIX = "brk_"
 

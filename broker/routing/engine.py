@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from broker.people.business_hours import WorkWeek, working_spans
 from broker.routing.model import FACTORS, SpecialistInput, TaskInput, Weights
 from broker.routing.timeline import NEVER, FinishTable
+from broker.worktime.arithmetic import WorkWeek, working_spans
 from tasks.vocabulary import PRIORITY_RANK
 
 LATE_SCALE = 12.0   # hours late at which on_time has fallen to 1/e

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select, text
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.routing.model import SpecialistInput, TaskInput
+from broker.worktime.arithmetic import WorkWeek
 from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent

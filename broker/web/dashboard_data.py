@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
-from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
+from broker.web.dashboard_coverage import hourly_coverage
+from broker.worktime.arithmetic import WorkWeek
 from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
 from tasks import lifecycle
 from tasks.models import Task, WorkType

@@ -1,10 +1,10 @@
 """Schemas of the people API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from broker.people.hours import hours_errors
 from broker.people.roles import ROLES
-from broker.people.webhooks import webhook_url_errors
+from broker.people.slack_webhook import webhook_url_errors
 from broker.timeutil import is_timezone
+from broker.worktime.weekly_hours import hours_errors
 from notifications.kinds import KINDS, urgent_kinds
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
