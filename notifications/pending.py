@@ -11,7 +11,7 @@ from broker.extensions import db
 from broker.people.models import User
 from notifications import kinds
 from notifications.blockkit import local_time
-from notifications.digest import Digest, Item
+from notifications.digest_render import Digest, Item
 from notifications.messages import Reader
 from notifications.models import Notification
 from tasks import lifecycle

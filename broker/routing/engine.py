@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from broker.routing.model import FACTORS, SpecialistInput, TaskInput, Weights
+from broker.routing.round_data import FACTORS, SpecialistInput, TaskInput, Weights
 from broker.routing.timeline import NEVER, FinishTable
 from broker.worktime.arithmetic import WorkWeek, working_spans
 from tasks.vocabulary import PRIORITY_RANK

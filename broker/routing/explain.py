@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from broker.routing.engine import Round
-from broker.routing.model import FACTORS, Candidate, Decision
+from broker.routing.round_data import FACTORS, Candidate, Decision
 from broker.worktime.arithmetic import working_spans
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select, text
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
-from broker.routing.model import SpecialistInput, TaskInput
+from broker.routing.round_data import SpecialistInput, TaskInput
 from broker.worktime.arithmetic import WorkWeek
 from sla.models import SlaClock
 from tasks import lifecycle

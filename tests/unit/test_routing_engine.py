@@ -7,7 +7,7 @@ import pytest
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
-from broker.routing.model import SpecialistInput, TaskInput, Weights
+from broker.routing.round_data import SpecialistInput, TaskInput, Weights
 from broker.worktime.arithmetic import WorkWeek
 from broker.worktime.weekly_hours import WEEKDAYS
 

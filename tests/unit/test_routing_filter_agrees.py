@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broker.routing.engine import Round
-from broker.routing.model import SpecialistInput, TaskInput
+from broker.routing.round_data import SpecialistInput, TaskInput
 from broker.worktime.arithmetic import WorkWeek
 from tasks.eligibility import Candidate, refusal
 

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from broker.api.people.schemas import SLUG, TimezoneField, WorkingHoursField
-from sla.report import GROUPS
+from sla.report_figures import GROUPS
 from tasks.vocabulary import PRIORITIES
 
 NAME = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$",
