@@ -1,7 +1,9 @@
 """The floors of DESIGN.md, checked over the source with `ast`: no module of a lower floor imports
-one of a higher floor, `tasks` never reads `sla` or `notifications`, and the packages import each
-other without circles. `python -m tests.unit.test_architecture` prints the package import graph."""
+one of a higher floor, `tasks` never reads `sla` or `notifications`, the packages import each
+other without circles, and a module that says it is pure imports neither Flask nor the database.
+`python -m tests.unit.test_architecture` prints the package import graph."""
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -53,6 +55,7 @@ def unit(module: str) -> str:
 
 
 def floor(module: str) -> int:
+    """0 for the base (broker's extensions, settings, people, worktime...), 1 domain, 2 top."""
     if module.split(".")[0] in ("tasks", "sla", "notifications"):
         return FLOORS["domain"]
     if module == "broker" or not module.startswith(TOP):
@@ -61,12 +64,14 @@ def floor(module: str) -> int:
 
 
 def module_edges(lazy: bool = True) -> set[tuple[str, str]]:
+    """(importer, imported) for every import between product modules."""
     known = modules()
     return {(m, resolve(name, known)) for m, path in known.items()
             for name in imports_of(path, lazy) if resolve(name, known) != m}
 
 
 def unit_graph() -> dict[str, set[str]]:
+    """Which package-level unit imports which (the graph the issue asks to compare)."""
     graph = defaultdict(set)
     for source, target in module_edges():
         if unit(source) != unit(target):
@@ -113,6 +118,19 @@ def _cycle_from(start: str, graph: dict) -> list[str]:
                 seen.add(target)
                 stack.append((target, path + [target]))
     return []
+
+
+def test_modules_that_say_they_are_pure_import_neither_flask_nor_the_database():
+    """DESIGN.md keeps pure logic free of Flask and the database; the docstring is the claim."""
+    impure = re.compile(r"(flask|flask_\w+|sqlalchemy)(\..*)?|broker\.extensions|.*\.(models|services|queries)")
+    found = {}
+    for module, path in modules().items():
+        tree = ast.parse(path.read_text(), str(path))
+        if re.search(r"\bpure\b", ast.get_docstring(tree) or "", re.IGNORECASE):
+            names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+            names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+            found[module] = sorted(n for n in names if impure.fullmatch(n))
+    assert len(found) >= 15 and {m: bad for m, bad in found.items() if bad} == {}
 
 
 if __name__ == "__main__":
