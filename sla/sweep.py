@@ -97,7 +97,8 @@ def _record(task: Task, row, now: datetime):
         details["assignee_id"] = task.assignee_id
     elif row.step == "breach":
         details["owner_id"] = task.brief.owner_id
-    services.record_event(task, ESCALATION_STEPS[row.step][1], None, now, task.state, task.state, details)
+    event = ESCALATION_STEPS[row.step][1]
+    services.record_event(task, event, None, now, task.state, task.state, details)
 
 
 def summary(result: dict) -> str:
