@@ -5,7 +5,6 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.unit_of_work import commit, transaction
 from broker.people.models import User
-from broker.people.roles import ADMIN
 from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
@@ -14,7 +13,7 @@ from tasks.vocabulary import PRIORITIES
 
 
 def _require_admin(actor: User):
-    if actor.role != ADMIN:
+    if actor.role != "admin":
         raise NotAllowed("Only admins change SLA calendars and policies.")
 
 

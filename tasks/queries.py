@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import User
-from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from tasks import lifecycle
 from tasks.eligibility import Candidate, refusal
 from tasks.models import Brief, Task
@@ -34,9 +33,9 @@ def visible_tasks(actor: User):
     their own plus the queue."""
     query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
                                  selectinload(Task.events))
-    if actor.role == MANAGER:
+    if actor.role == "manager":
         query = query.join(Brief).where(Brief.owner_id == actor.id)
-    elif actor.role == SPECIALIST:
+    elif actor.role == "specialist":
         query = query.where((Task.assignee_id == actor.id) | (Task.state == lifecycle.QUEUED))
     return query
 
@@ -46,9 +45,9 @@ def task_for(actor: User, task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    if actor.role == ADMIN or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
+    if actor.role == "admin" or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
         return task
-    if actor.role == SPECIALIST and (
+    if actor.role == "specialist" and (
         task.state == lifecycle.QUEUED or any(e.actor_id == actor.id for e in task.events)
     ):
         return task
@@ -56,29 +55,29 @@ def task_for(actor: User, task_id: int) -> Task:
 
 
 def visible_briefs(actor: User):
-    if actor.role not in (MANAGER, ADMIN):
+    if actor.role not in ("manager", "admin"):
         raise NotAllowed("Briefs are for managers and admins.")
     query = select(Brief).options(
         selectinload(Brief.owner),
         selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
     ).order_by(Brief.id.desc())
-    return query if actor.role == ADMIN else query.where(Brief.owner_id == actor.id)
+    return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
 
 
 def brief_for(actor: User, brief_id: int) -> Brief:
-    if actor.role not in (MANAGER, ADMIN):
+    if actor.role not in ("manager", "admin"):
         raise NotAllowed("Briefs are for managers and admins.")
     brief = db.session.get(Brief, brief_id)
     if brief is None:
         raise NotFound(f"Brief {brief_id} does not exist.")
-    if actor.role != ADMIN and brief.owner_id != actor.id:
+    if actor.role != "admin" and brief.owner_id != actor.id:
         raise NotAllowed("This brief belongs to another manager.")
     return brief
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:
     """Queued tasks this specialist could claim now, most urgent first."""
-    if actor.role != SPECIALIST:
+    if actor.role != "specialist":
         raise NotAllowed("Only specialists pick tasks.")
     who = candidate(actor)
     queued = db.session.scalars(
@@ -100,7 +99,7 @@ REVIEW_SHOWN = 20  # submitted tasks listed on a specialist's queue, newest firs
 def specialist_queue(actor: User) -> dict[str, list[Task]]:
     """A specialist's own work: offers (soonest expiry first), work in progress (most urgent
     first) and the latest submissions awaiting review."""
-    if actor.role != SPECIALIST:
+    if actor.role != "specialist":
         raise NotAllowed("Only specialists have a queue.")
     mine = select(Task).options(selectinload(Task.brief)).where(Task.assignee_id == actor.id)
     offers = db.session.scalars(mine.where(Task.state == lifecycle.OFFERED)

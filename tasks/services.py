@@ -10,7 +10,6 @@ from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
-from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
@@ -54,7 +53,7 @@ def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
 @transaction
 def create_brief(owner: User, data: dict, now: datetime) -> Brief:
     """Create a brief with its tasks, all queued, each with a 'created' event."""
-    if owner.role != MANAGER:
+    if owner.role != "manager":
         raise NotAllowed("Only managers post briefs: every brief needs an accountable internal owner.")
     if not data.get("tasks"):
         raise InvalidInput("A brief needs at least one task.", {"tasks": ["Add at least one task."]})
@@ -110,7 +109,7 @@ def _require_assignee(task: Task, actor: User, verb: str):
 
 
 def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
-    if task.brief.owner_id == actor.id or (admin_too and actor.role == ADMIN):
+    if task.brief.owner_id == actor.id or (admin_too and actor.role == "admin"):
         return
     raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
 
@@ -133,7 +132,7 @@ def _require_able(task: Task, specialist: User, now: datetime, refused: str):
 @transaction
 def claim(task_id: int, actor: User, now: datetime) -> Task:
     """A specialist takes a queued task; of two racing claims exactly one wins."""
-    if actor.role != SPECIALIST:
+    if actor.role != "specialist":
         raise NotAllowed("Only specialists claim tasks.")
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "claim")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from broker.api.work.schemas import NOTE_MAX, BriefCreateSchema
 from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
-from broker.people.roles import ADMIN, MANAGER
 from broker.timeutil import utcnow
 from broker.web import brief_form, role_required, web
 from tasks import lifecycle, queries, services
@@ -22,7 +21,7 @@ def _work_types() -> list[WorkType]:
 
 
 @web.route("/briefs")
-@role_required(MANAGER, ADMIN)
+@role_required("manager", "admin")
 def briefs():
     rows = db.session.scalars(queries.visible_briefs(current_user)).all()
     return render_template("briefs/list.html", briefs=rows)
@@ -37,7 +36,7 @@ def _render_form(form, rows, brief_errors=None, task_errors=None, status=200, fo
 
 
 @web.route("/briefs/new", methods=["GET", "POST"])
-@role_required(MANAGER)
+@role_required("manager")
 def new_brief():
     if request.method == "GET":
         return _render_form({}, brief_form.task_rows({}))
@@ -68,7 +67,7 @@ def new_brief():
 
 
 @web.route("/briefs/<id:brief_id>")
-@role_required(MANAGER, ADMIN)
+@role_required("manager", "admin")
 def brief_detail(brief_id):
     brief = queries.brief_for(current_user, brief_id)
     return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from,
@@ -77,7 +76,7 @@ def brief_detail(brief_id):
 
 
 @web.route("/tasks/<id:task_id>/review", methods=["POST"])
-@role_required(MANAGER, ADMIN)
+@role_required("manager", "admin")
 def review_task(task_id):
     action = request.form.get("action")
     if action not in ("approve", "request_changes", "cancel"):

@@ -11,7 +11,6 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
-from broker.people.roles import ADMIN, MANAGER
 from broker.web.dashboard_coverage import hourly_coverage
 from broker.worktime.arithmetic import WorkWeek
 from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
@@ -52,7 +51,7 @@ def dashboard(actor: User, days: int, now: datetime) -> dict:
 
 
 def scope(actor: User) -> str:
-    return {ADMIN: "all briefs", MANAGER: "your briefs"}.get(actor.role, "your tasks")
+    return {"admin": "all briefs", "manager": "your briefs"}.get(actor.role, "your tasks")
 
 
 def week_label(iso_week: str) -> str:

@@ -8,7 +8,6 @@ from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSch
                                      RequiredReasonSchema, SubmitSchema)
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
-from broker.people.roles import SPECIALIST
 from broker.timeutil import utcnow
 from broker.web import role_required, web
 from broker.web.form_fields import error_text
@@ -29,7 +28,7 @@ def _render_queue(errors=None, typed=None, status=200):
 
 
 @web.route("/queue")
-@role_required(SPECIALIST)
+@role_required("specialist")
 def queue():
     return _render_queue()
 
@@ -53,7 +52,7 @@ def _load_fields(action: str) -> dict:
 
 
 @web.route("/tasks/<id:task_id>/step", methods=["POST"])
-@role_required(SPECIALIST)
+@role_required("specialist")
 def task_step(task_id):
     """accept or decline an offer; block, unblock, submit or resume own work."""
     action = request.form.get("action")
@@ -90,7 +89,7 @@ def _run_step(task_id: int, action: str, details: dict) -> Task:
 
 
 @web.route("/available")
-@role_required(SPECIALIST)
+@role_required("specialist")
 def available():
     now = utcnow()
     rows = queries.available_tasks(current_user, now)
@@ -101,7 +100,7 @@ def available():
 
 
 @web.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@role_required(SPECIALIST)
+@role_required("specialist")
 def claim_task(task_id):
     _assignee_of(task_id)  # 404 for a task that does not exist
     try:

@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 
 from broker.api.auth import authenticated
 from broker.api.sla import schemas as s
-from broker.people.roles import ADMIN, MANAGER
 from broker.timeutil import utcnow
 from sla import services
 from sla.reporting import default_period, report_for
@@ -22,7 +21,7 @@ class Calendars(MethodView):
         """Every business calendar (24x7 always among them)."""
         return services.calendars()
 
-    @authenticated(ADMIN)
+    @authenticated("admin")
     @blp.arguments(s.CalendarSchema)
     @blp.response(201, s.CalendarSchema)
     def post(self, data):
@@ -38,7 +37,7 @@ class CalendarItem(MethodView):
         """One calendar by name."""
         return services.calendar(name)
 
-    @authenticated(ADMIN)
+    @authenticated("admin")
     @blp.arguments(s.CalendarPutSchema)
     @blp.response(200, s.CalendarSchema)
     def put(self, data, name):
@@ -54,7 +53,7 @@ class Policies(MethodView):
         """Every policy, by work type and priority."""
         return services.policies()
 
-    @authenticated(ADMIN)
+    @authenticated("admin")
     @blp.arguments(s.PolicySchema(many=True))
     @blp.response(200, s.PolicySchema(many=True))
     def put(self, items):
@@ -63,7 +62,7 @@ class Policies(MethodView):
 
 
 @blp.route("/report")
-@authenticated(MANAGER, ADMIN)
+@authenticated("manager", "admin")
 @blp.arguments(s.ReportQuerySchema, location="query")
 @blp.response(200, s.ReportSchema)
 def report(query):
