@@ -60,6 +60,7 @@ def register_models():
     import tasks.models  # noqa: F401
     import broker.routing.models  # noqa: F401
     import notifications.models  # noqa: F401
+    import notifications.webhooks.models  # noqa: F401
     import sla.models  # noqa: F401
 
 
