@@ -90,9 +90,11 @@ def register_commit_steps():
 
 def register_blueprints(app: Flask):
     from broker.api import register_api
+    from broker.slack_app import register_slack
     from broker.web import register_web
     register_api(app)
     register_web(app)
+    register_slack(app)
 
 
 def register_cli(app: Flask):
