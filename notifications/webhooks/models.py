@@ -21,7 +21,7 @@ class WebhookEndpoint(db.Model):
     url: Mapped[str] = mapped_column(String(500))
     events: Mapped[list] = mapped_column(JSON, default=list)  # "task.offered", ... or "*"
     description: Mapped[str | None] = mapped_column(String(200))
-    secret_sealed: Mapped[str] = mapped_column(Text)  # Fernet token, see webhooks.secrets
+    secret_sealed: Mapped[str] = mapped_column(Text)  # Fernet token, see webhooks.sealing
     secret_hint: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
