@@ -95,6 +95,8 @@ DEFAULTS = {
     # endpoint answers 503); the reply to a click must leave time within Slack's 3 seconds.
     "SLACK_SIGNING_SECRET": None,
     "BROKER_SLACK_REPLY_TIMEOUT": 2,
+    # Seconds before a webhook endpoint's answer is given up on (the attempt is then retried).
+    "BROKER_WEBHOOK_TIMEOUT": 10,
     # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
     # unresolved before the admins are alerted.
     "SLA_REVISION_SHARE": 0.5,

@@ -64,7 +64,9 @@ def default_slack_sink() -> Sink:
 
 def lease() -> timedelta:
     """How long a claim holds: well past one send's timeout, so a live sender never loses it."""
-    return timedelta(seconds=max(120, 3 * current_app.config.get("BROKER_SLACK_TIMEOUT", 10)))
+    timeout = max(current_app.config.get(key, 10)
+                  for key in ("BROKER_SLACK_TIMEOUT", "BROKER_WEBHOOK_TIMEOUT"))
+    return timedelta(seconds=max(120, 3 * timeout))
 
 
 def deliver_outbox(now: datetime, slack: Sink | None = None, rng: random.Random | None = None,

@@ -22,7 +22,7 @@ FAILING_FOR = timedelta(days=1)  # a day of failures disables an endpoint
 
 
 def default_webhook_sink() -> HttpWebhookSink:
-    return HttpWebhookSink(timeout=current_app.config.get("BROKER_SLACK_TIMEOUT", 10))
+    return HttpWebhookSink(timeout=current_app.config.get("BROKER_WEBHOOK_TIMEOUT", 10))
 
 
 class WebhookChannel:
