@@ -120,6 +120,9 @@ def test_a_day_of_failures_disables_the_endpoint_tells_the_admins_and_loses_noth
     assert answer.status_code == 200 and answer.json["active"] is True
     deliver(app, utcnow() + timedelta(seconds=1))
     assert _received(receiver) == events_of(app, task_id)
+    with app.app_context():
+        assert db.session.get(Notification, note.id).state == "sent"  # the admin heard of it
+        db.session.remove()
 
 
 def test_the_cli_delivers_webhooks_with_the_outbox(app, make, receiver):
