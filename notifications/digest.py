@@ -70,7 +70,7 @@ def _section_blocks(key: str, title: str, items: list[Item], reader: Reader) -> 
     if key not in BUTTONS:
         return [{"type": "divider"}, section(fold_lines(heading, lines))]
     blocks = [{"type": "divider"}]
-    for index, (item, line) in enumerate(zip(items[:WITH_BUTTONS], lines)):
+    for index, (item, line) in enumerate(zip(items[:WITH_BUTTONS], lines[:WITH_BUTTONS], strict=True)):
         blocks += [section(f"{heading}\n{line}" if index == 0 else line),
                    actions_block(item.task_id, BUTTONS[key])]
     if len(items) > WITH_BUTTONS:

@@ -2,8 +2,8 @@
 from dataclasses import dataclass
 
 from notifications import kinds
-from notifications.buttons import actions_block, buttons_for
 from notifications.blockkit import context, escape, link, local_time, section, task_url
+from notifications.buttons import actions_block, buttons_for
 
 
 @dataclass(frozen=True)

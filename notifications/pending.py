@@ -17,6 +17,7 @@ from notifications.models import Notification
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
+SECTION_KEYS = ("offered", "review", "due_today", "at_risk", "breached", "done")
 WORKING = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
 
 
@@ -35,7 +36,7 @@ def digests_for(users: list[User], now: datetime, since: dict[int, datetime], ba
         return []
     ids = [u.id for u in users]
     digests = {u.id: Digest(Reader(u.name, u.role, u.timezone, base_url), local_day(u.timezone, now)[0],
-                            {key: [] for key in ("offered", "review", "due_today", "at_risk", "breached", "done")})
+                            {key: [] for key in SECTION_KEYS})
                for u in users}
     _offered(digests, ids)
     _review(digests, ids)

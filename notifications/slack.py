@@ -4,8 +4,8 @@ import logging
 from slack_sdk.webhook import WebhookClient
 
 from notifications.backoff import retry_after_seconds
-from notifications.slack_buttons import with_buttons
 from notifications.sinks import Outcome
+from notifications.slack_buttons import with_buttons
 
 # 4xx answers that retrying cannot fix: the webhook is malformed, revoked or its channel is gone.
 PERMANENT = {400, 401, 403, 404, 410}

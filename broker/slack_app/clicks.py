@@ -40,9 +40,9 @@ def read_click(raw_body: bytes) -> Click | None:
         raise BadPayload("The payload has no actions.")
     action = actions[0]
     name = str(action.get("action_id", ""))
-    common = dict(slack_user_id=user["id"], action=name, block_id=action.get("block_id"),
-                  response_url=_text_or_none(payload.get("response_url")),
-                  message=payload.get("message") if isinstance(payload.get("message"), dict) else {})
+    common = {"slack_user_id": user["id"], "action": name, "block_id": action.get("block_id"),
+              "response_url": _text_or_none(payload.get("response_url")),
+              "message": payload.get("message") if isinstance(payload.get("message"), dict) else {}}
     if name not in TASK_ACTIONS:
         return Click(**common)
     task_id, reason = _target(name, action)

@@ -77,9 +77,9 @@ def delete_webhook(endpoint_id):
 @role_required("admin")
 def set_webhook_active(endpoint_id):
     active = request.form.get("active") == "1"
+    done = "enabled: waiting deliveries go out now" if active else "disabled"
     return _act(lambda: services.set_active(current_user, endpoint_id, active, utcnow()),
-                f"Webhook {endpoint_id} {'enabled: waiting deliveries go out now' if active else 'disabled'}.",
-                url_for("web.webhooks"))
+                f"Webhook {endpoint_id} {done}.", url_for("web.webhooks"))
 
 
 @web.route("/admin/webhooks/<id:endpoint_id>")

@@ -47,7 +47,7 @@ def insert_webhook_deliveries_in(session, pending: Pending):
         return
     session.flush()
     session.execute(insert(WebhookDelivery.__table__), [
-        dict(uid=str(uuid.uuid4()), endpoint_id=endpoint_id, task_id=task.id, event_id=event.id,
-             event_type=type_, payload=event_payload(task, event, type_), state=QUEUED,
-             created_at=event.at, attempts=0, next_attempt_at=event.at)
+        {"uid": str(uuid.uuid4()), "endpoint_id": endpoint_id, "task_id": task.id,
+         "event_id": event.id, "event_type": type_, "payload": event_payload(task, event, type_),
+         "state": QUEUED, "created_at": event.at, "attempts": 0, "next_attempt_at": event.at}
         for task, event, type_, endpoint_ids in pending.events for endpoint_id in endpoint_ids])

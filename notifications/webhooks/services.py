@@ -130,7 +130,8 @@ def disable_endpoint_in(session, endpoint_id: int, at: datetime, reason: str | N
     admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
     title = f"Webhook {endpoint_id} ({mask_webhook_url(url)}) was disabled"
     if admins:
-        session.execute(insert(Notification.__table__), [dict(
-            user_id=admin_id, kind=WEBHOOK_DISABLED, urgent=True, state=QUEUED, created_at=at,
-            next_attempt_at=at, attempts=0, payload={"title": title, "details": {
-                "reason": (reason or "")[:300], "webhook_id": endpoint_id}}) for admin_id in admins])
+        details = {"reason": (reason or "")[:300], "webhook_id": endpoint_id}
+        session.execute(insert(Notification.__table__), [
+            {"user_id": admin_id, "kind": WEBHOOK_DISABLED, "urgent": True, "state": QUEUED,
+             "created_at": at, "next_attempt_at": at, "attempts": 0,
+             "payload": {"title": title, "details": details}} for admin_id in admins])

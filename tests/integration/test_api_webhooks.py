@@ -44,7 +44,8 @@ def test_bad_webhooks_are_refused_field_by_field(client, make):
         answer = client.post("/api/v1/webhooks", headers=admin.headers, json=body)
         assert answer.status_code == 422, body
     assert client.delete("/api/v1/webhooks/999", headers=admin.headers).status_code == 404
-    assert client.patch("/api/v1/webhooks/999", headers=admin.headers, json={"active": True}).status_code == 404
+    missing = client.patch("/api/v1/webhooks/999", headers=admin.headers, json={"active": True})
+    assert missing.status_code == 404
 
 
 def test_the_delivery_log_and_a_redelivery_with_the_same_id(client, app, make, receiver):
@@ -57,8 +58,10 @@ def test_the_delivery_log_and_a_redelivery_with_the_same_id(client, app, make, r
     log = client.get(f"/api/v1/webhooks/{made['id']}/deliveries", headers=admin.headers)
     assert log.status_code == 200
     (row,) = log.json
-    assert (row["event"], row["status_code"], row["attempts"], row["state"]) == ("task.created", 204, 1, "sent")
-    again = client.post(f"/api/v1/webhooks/{made['id']}/deliveries/{row['id']}/redeliver", headers=admin.headers)
+    assert (row["event"], row["status_code"], row["attempts"], row["state"]) == (
+        "task.created", 204, 1, "sent")
+    redeliver = f"/api/v1/webhooks/{made['id']}/deliveries/{row['id']}/redeliver"
+    again = client.post(redeliver, headers=admin.headers)
     assert again.status_code == 200 and again.json["state"] == "queued"
     deliver(app, utcnow() + timedelta(seconds=1))
     first, second = receiver.delivered()
@@ -67,7 +70,7 @@ def test_the_delivery_log_and_a_redelivery_with_the_same_id(client, app, make, r
                        headers=admin.headers).status_code == 404
     disabled = client.patch(f"/api/v1/webhooks/{made['id']}", headers=admin.headers, json={"active": False})
     assert disabled.json["active"] is False and disabled.json["disabled_reason"].startswith("Disabled by")
-    refused = client.post(f"/api/v1/webhooks/{made['id']}/deliveries/{row['id']}/redeliver", headers=admin.headers)
+    refused = client.post(redeliver, headers=admin.headers)
     assert refused.status_code == 409 and "enable it first" in refused.json["message"]
     assert client.delete(f"/api/v1/webhooks/{made['id']}", headers=admin.headers).status_code == 204
     assert deliveries(app) == []

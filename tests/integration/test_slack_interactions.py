@@ -123,8 +123,10 @@ def test_a_manager_approves_and_requests_changes_from_slack(app, client, make, s
     assert approved.startswith("Approved by Manager") and "New York time (UTC-" in approved
     changes = _reply(slack, "/services/actions/2")["blocks"][-1]["elements"][0]["text"]
     assert changes.startswith("Changes requested by Manager")
-    again = post_click(client, click_payload("W0BOB", first, button(first, "approve"), slack.url("actions/3")))
-    assert again.json["text"].startswith("This submission is no longer waiting for review: the task is approved")
+    again = post_click(client, click_payload("W0BOB", first, button(first, "approve"),
+                                             slack.url("actions/3")))
+    assert again.json["text"].startswith(
+        "This submission is no longer waiting for review: the task is approved")
 
 
 def test_a_specialist_claims_from_slack_and_rights_still_apply(app, client, make, slack):
@@ -134,7 +136,8 @@ def test_a_specialist_claims_from_slack_and_rights_still_apply(app, client, make
     _, (task_id,) = make.brief(manager)
     message = {"text": "Offer expired", "blocks": [
         {"type": "actions", "block_id": f"task-{task_id}", "elements": [
-            {"type": "button", "action_id": "claim", "value": str(task_id), "text": {"type": "plain_text", "text": "Claim"}}]}]}
+            {"type": "button", "action_id": "claim", "value": str(task_id),
+             "text": {"type": "plain_text", "text": "Claim"}}]}]}
     refused = post_click(client, click_payload("U0BOB", message, button(message, "claim"), slack.url("a/1")))
     assert refused.json == {"response_type": "ephemeral", "replace_original": False,
                             "text": "Nothing was done: only specialists claim tasks."}

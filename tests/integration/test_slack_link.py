@@ -15,7 +15,8 @@ def test_a_user_links_and_unlinks_their_slack_member_id(client, make):
 
 def test_a_slack_member_id_taken_by_someone_else_is_a_409(client, make):
     ana, bob = make.specialist(), make.user("manager")
-    assert client.patch("/api/v1/me", headers=ana.headers, json={"slack_user_id": "W0ENTERPRISE"}).status_code == 200
+    linked = client.patch("/api/v1/me", headers=ana.headers, json={"slack_user_id": "W0ENTERPRISE"})
+    assert linked.status_code == 200
     taken = client.patch("/api/v1/me", headers=bob.headers, json={"slack_user_id": "W0ENTERPRISE"})
     assert taken.status_code == 409
     assert "already linked" in taken.json["message"]

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from broker.extensions import db
 from broker.timeutil import utcnow
 from notifications.models import Notification
-from tests.webhook_helpers import (deliver, deliveries, endpoint_row, events_of, live_a_brief,
-                                   register)
+from tests.webhook_helpers import deliver, deliveries, endpoint_row, events_of, live_a_brief, register
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -104,10 +103,12 @@ def test_a_day_of_failures_disables_the_endpoint_tells_the_admins_and_loses_noth
         at += timedelta(minutes=30)
     endpoint = endpoint_row(app, endpoint_id)
     assert endpoint["active"] is False
-    assert timedelta(days=1) <= endpoint["disabled_at"] - endpoint["failing_since"] < timedelta(days=1, hours=1)
+    failing_for = endpoint["disabled_at"] - endpoint["failing_since"]
+    assert timedelta(days=1) <= failing_for < timedelta(days=1, hours=1)
     assert "Every delivery failed since" in endpoint["disabled_reason"]
     with app.app_context():
-        (note,) = db.session.scalars(select(Notification).where(Notification.kind == "webhook_disabled")).all()
+        (note,) = db.session.scalars(select(Notification)
+                                     .where(Notification.kind == "webhook_disabled")).all()
         assert (note.user_id, note.urgent, note.state) == (admin.id, True, "queued")
         db.session.remove()
     attempts = len(receiver.received)

@@ -2,10 +2,9 @@
 read the delivery log and redeliver, all through CSRF-protected forms; others get a 403."""
 import re
 
+from broker.timeutil import utcnow
 from tests.factories import logged_in
 from tests.webhook_helpers import deliver, deliveries, endpoint_row
-
-from broker.timeutil import utcnow
 
 
 def _token(page: str) -> str:

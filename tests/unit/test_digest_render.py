@@ -4,8 +4,8 @@ import os
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from notifications.buttons import ACTIONS_BLOCK
 from notifications.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, fold_lines, local_time
+from notifications.buttons import ACTIONS_BLOCK
 from notifications.digest import Digest, Item, render_digest
 from notifications.messages import Reader, render_notification
 

@@ -1,10 +1,10 @@
 """Times in Slack replies name the place and the offset, never a bare abbreviation."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from broker.slack_app.wording import clock_time
 
-WINTER = datetime(2026, 1, 15, 1, 12, tzinfo=timezone.utc)
-SUMMER = datetime(2026, 7, 15, 1, 12, tzinfo=timezone.utc)
+WINTER = datetime(2026, 1, 15, 1, 12, tzinfo=UTC)
+SUMMER = datetime(2026, 7, 15, 1, 12, tzinfo=UTC)
 
 
 def test_clock_time_names_the_place_and_the_offset():

@@ -6,8 +6,8 @@ from broker.people.webhooks import webhook_url_errors
 from broker.timeutil import is_timezone
 from notifications.kinds import KINDS, urgent_kinds
 
-SLACK_USER_ID = validate.Regexp(r"^[UW][A-Z0-9]{2,31}$",
-                                error="A Slack member id looks like U024BE7LH (U or W, then capitals and digits).")
+SLACK_USER_ID = validate.Regexp(r"^[UW][A-Z0-9]{2,31}$", error="A Slack member id looks like "
+                                "U024BE7LH (U or W, then capitals and digits).")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
 
 

@@ -2,7 +2,6 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from broker.people.webhooks import webhook_url_errors
-
 from notifications.models import STATES
 from notifications.webhooks.events import EVENT_TYPES, EVERYTHING
 
