@@ -40,6 +40,8 @@ def from_environment() -> dict:
         **({"BROKER_BASE_URL": env["BROKER_BASE_URL"]} if env.get("BROKER_BASE_URL") else {}),
         **{key: float(env[key]) for key in ("SLA_REVISION_SHARE", "SLA_ESCALATION_GRACE_HOURS")
            if env.get(key)},
+        **({"SLACK_SIGNING_SECRET": env["SLACK_SIGNING_SECRET"]}
+           if env.get("SLACK_SIGNING_SECRET") else {}),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
@@ -89,6 +91,12 @@ DEFAULTS = {
     # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
     "BROKER_BASE_URL": "http://127.0.0.1:5000",
     "BROKER_SLACK_TIMEOUT": 10,
+    # Slack interactivity: requests are verified with the app's signing secret (none: the
+    # endpoint answers 503); the reply to a click must leave time within Slack's 3 seconds.
+    "SLACK_SIGNING_SECRET": None,
+    "BROKER_SLACK_REPLY_TIMEOUT": 2,
+    # Seconds before a webhook endpoint's answer is given up on (the attempt is then retried).
+    "BROKER_WEBHOOK_TIMEOUT": 10,
     # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
     # unresolved before the admins are alerted.
     "SLA_REVISION_SHARE": 0.5,

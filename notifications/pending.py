@@ -17,6 +17,7 @@ from notifications.models import Notification
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
+SECTION_KEYS = ("offered", "review", "due_today", "at_risk", "breached", "done")
 DUE_TODAY_STATES = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
 
 
@@ -35,9 +36,10 @@ def digests_for(users: list[User], now: datetime, since: dict[int, datetime], ba
         return []
     ids = [u.id for u in users]
     digests = {u.id: Digest(Reader(u.name, u.role, u.timezone, base_url), local_day(u.timezone, now)[0],
-                            {key: [] for key in ("offered", "due_today", "at_risk", "breached", "done")})
+                            {key: [] for key in SECTION_KEYS})
                for u in users}
     _offered(digests, ids)
+    _review(digests, ids)
     _due_today(digests, users, now)
     _sla(digests, ids)
     _done(digests, ids, min(since.values(), default=now - timedelta(days=1)), since, now)
@@ -55,6 +57,16 @@ def _offered(digests: dict, ids: list[int]):
         tz = digests[user_id].reader.timezone
         note = f"offer expires {local_time(expires, tz)}" if expires else ""
         digests[user_id].sections["offered"].append(Item(task_id, brief_id, title, due_at, note))
+
+
+def _review(digests: dict, ids: list[int]):
+    """Submissions waiting for the reader's decision on their own briefs, oldest first."""
+    rows = db.session.execute(select(Brief.owner_id, Task.id, Task.brief_id, Task.title, Task.due_at)
+                              .join(Brief, Brief.id == Task.brief_id)
+                              .where(Task.state == lifecycle.SUBMITTED, Brief.owner_id.in_(ids))
+                              .order_by(Task.id))
+    for owner_id, task_id, brief_id, title, due_at in rows:
+        digests[owner_id].sections["review"].append(Item(task_id, brief_id, title, due_at))
 
 
 def _due_today(digests: dict, users: list[User], now: datetime):

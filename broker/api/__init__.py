@@ -8,9 +8,10 @@ def register_api(app):
     from broker.api.notifications.views import blp as notifications
     from broker.api.people.views import blp as people
     from broker.api.sla.views import blp as sla
+    from broker.api.webhooks.views import blp as webhooks
     from broker.api.work.views import blp as work
 
-    for blueprint in (health, people, work, notifications, sla):
+    for blueprint in (health, people, work, notifications, sla, webhooks):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     register_error_handlers(app)

@@ -27,6 +27,8 @@ class User(db.Model):
     slack_webhook_sealed: Mapped[str | None] = mapped_column(Text)
     slack_webhook_hint: Mapped[str | None] = mapped_column(String(120))
     urgent_kinds: Mapped[list | None] = mapped_column(JSON)
+    # The user's Slack member id (U…/W…): who clicks a button in Slack (broker.slack_app).
+    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)

@@ -5,6 +5,7 @@ from functools import cache
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -97,10 +98,27 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
         user.password_hash = generate_password_hash(changes.pop("password"))
     if "slack_webhook_url" in changes:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
+    if "slack_user_id" in changes:
+        _link_slack_user(user, changes.pop("slack_user_id"))
     for key, value in changes.items():
         setattr(user, key, value)
-    commit()
+    try:
+        commit()
+    except IntegrityError:  # another user linked the same Slack id meanwhile
+        db.session.rollback()
+        raise Conflict("This Slack member id is already linked to another Broker user.") from None
     return user
+
+
+def _link_slack_user(user: User, slack_user_id: str | None):
+    """Link the user's Slack member id (or unlink with None); one Broker user per Slack user."""
+    slack_user_id = slack_user_id or None
+    taken = slack_user_id and db.session.scalar(
+        select(User.id).where(User.slack_user_id == slack_user_id, User.id != user.id))
+    if taken:
+        raise Conflict("This Slack member id is already linked to another Broker user.",
+                       {"slack_user_id": [f"{slack_user_id} is taken."]})
+    user.slack_user_id = slack_user_id
 
 
 def _set_webhook(user: User, url: str | None, secret_key: str | None):

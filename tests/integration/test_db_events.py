@@ -27,7 +27,7 @@ def test_steps_run_in_order_before_commit_and_a_rollback_drops_the_work(app):
 
 def test_the_app_declares_clocks_before_the_outbox(app):
     assert [step.write.__name__ for step in commit_steps()] == [
-        "recompute_clocks_in", "insert_notifications_in"]
+        "recompute_clocks_in", "insert_notifications_in", "insert_webhook_deliveries_in"]
 
 
 def _check_steps(app):

@@ -7,6 +7,8 @@ from broker.timeutil import is_timezone
 from broker.worktime.weekly_hours import hours_errors
 from notifications.kinds import KINDS, urgent_kinds
 
+SLACK_USER_ID = validate.Regexp(r"^[UW][A-Z0-9]{2,31}$", error="A Slack member id looks like "
+                                "U024BE7LH (U or W, then capitals and digits).")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
 
 
@@ -41,6 +43,7 @@ class UserSchema(Schema):
     slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True,
                                       metadata={"description": "Masked; the full URL is never shown."})
     urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
+    slack_user_id = fields.String(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
     def _urgent_kinds(self, user) -> list[str]:
@@ -71,6 +74,8 @@ class MePatchSchema(Schema):
     urgent_kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)),
                                validate=validate.Length(max=len(KINDS)),
                                metadata={"description": "Kinds sent at once; the rest wait for the digest."})
+    slack_user_id = fields.String(allow_none=True, validate=SLACK_USER_ID, metadata={
+        "description": "Your Slack member id (U… or W…), so Slack buttons act as you; null unlinks."})
 
 
 class SkillSchema(Schema):
