@@ -1,6 +1,6 @@
 """/notifications and /digests/preview: the caller's own, nobody else's."""
 from flask import g
-from flask_smorest import Blueprint
+from broker.api.blueprint import Blueprint
 
 from broker.api.auth import authenticated
 from broker.api.notifications import schemas as s
@@ -14,6 +14,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 
 @blp.route("/notifications")
 @authenticated()
+@blp.errors(401)
 @blp.arguments(s.NotificationQuerySchema, location="query")
 @blp.response(200, s.NotificationSchema(many=True))
 @blp.paginate()
@@ -24,6 +25,7 @@ def notification_list(query, pagination_parameters):
 
 @blp.route("/digests/preview")
 @authenticated()
+@blp.errors(401)
 @blp.response(200, s.DigestPreviewSchema)
 def digest_preview():
     """The caller's digest as it would be sent now (Block Kit JSON and its text fallback)."""

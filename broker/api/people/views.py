@@ -1,7 +1,7 @@
 """/me, /users and /specialists."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from broker.api.blueprint import Blueprint
 from sqlalchemy import select
 
 from broker.api.auth import authenticated
@@ -17,12 +17,14 @@ blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The calle
 @blp.route("/me")
 class Me(MethodView):
     @authenticated()
+    @blp.errors(401)
     @blp.response(200, s.UserSchema)
     def get(self):
         """The caller, with role and timezone."""
         return g.user
 
     @authenticated()
+    @blp.errors(401)
     @blp.arguments(s.MePatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes):
@@ -33,6 +35,7 @@ class Me(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @authenticated("admin")
+    @blp.errors(401, 403)
     @blp.arguments(s.UserCreateSchema)
     @blp.response(201, s.UserWithTokenSchema)
     def post(self, data):
@@ -45,6 +48,7 @@ class Users(MethodView):
 @blp.route("/specialists")
 class Specialists(MethodView):
     @authenticated("admin", "manager")
+    @blp.errors(401, 403)
     @blp.arguments(s.SpecialistQuerySchema, location="query")
     @blp.response(200, s.SpecialistSchema(many=True))
     @blp.paginate()
@@ -61,6 +65,7 @@ class Specialists(MethodView):
         return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
 
     @authenticated("admin")
+    @blp.errors(401, 403)
     @blp.arguments(s.SpecialistCreateSchema)
     @blp.response(201, s.SpecialistWithTokenSchema)
     def post(self, data):
@@ -72,6 +77,7 @@ class Specialists(MethodView):
 @blp.route("/specialists/<id:user_id>")
 class Specialist(MethodView):
     @authenticated()
+    @blp.errors(401, 403, 404)
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
         """One specialist profile."""
@@ -80,6 +86,7 @@ class Specialist(MethodView):
         return s.specialist_view(services.specialist(user_id))
 
     @authenticated("admin", "specialist")
+    @blp.errors(401, 403, 404)
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
     def patch(self, data, user_id):
@@ -90,6 +97,7 @@ class Specialist(MethodView):
 @blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
     @authenticated("admin", "specialist")
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)
     def post(self, data, user_id):

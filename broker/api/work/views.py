@@ -1,7 +1,7 @@
 """/work-types, /briefs and /tasks: thin views over tasks.services."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from broker.api.blueprint import Blueprint
 from sqlalchemy import exists, select
 
 from broker.api.auth import authenticated
@@ -18,6 +18,7 @@ blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types,
 
 @blp.route("/work-types")
 @authenticated()
+@blp.errors(401)
 @blp.response(200, s.WorkTypeSchema(many=True))
 def work_types():
     """The catalogue of work types and their default skills."""
@@ -27,6 +28,7 @@ def work_types():
 @blp.route("/briefs")
 class Briefs(MethodView):
     @authenticated("manager", "admin")
+    @blp.errors(401, 403)
     @blp.arguments(s.BriefQuerySchema, location="query")
     @blp.response(200, s.BriefSchema(many=True))
     @blp.paginate()
@@ -41,6 +43,7 @@ class Briefs(MethodView):
         return page_of(stmt, pagination_parameters)
 
     @authenticated("manager")
+    @blp.errors(401, 403)
     @blp.arguments(s.BriefCreateSchema)
     @blp.response(201, s.BriefSchema)
     def post(self, data):
@@ -50,6 +53,7 @@ class Briefs(MethodView):
 
 @blp.route("/briefs/<id:brief_id>")
 @authenticated("manager", "admin")
+@blp.errors(401, 403, 404)
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
     """One brief with its tasks' states."""
@@ -58,6 +62,7 @@ def brief(brief_id):
 
 @blp.route("/tasks")
 @authenticated()
+@blp.errors(401)
 @blp.arguments(s.TaskQuerySchema, location="query")
 @blp.response(200, s.TaskSummarySchema(many=True))
 @blp.paginate()
@@ -73,6 +78,7 @@ def task_list(query, pagination_parameters):
 
 @blp.route("/tasks/available")
 @authenticated("specialist")
+@blp.errors(401, 403)
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
     """Queued tasks the calling specialist may claim now, most urgent first."""
@@ -82,12 +88,14 @@ def available():
 @blp.route("/tasks/<id:task_id>")
 class TaskItem(MethodView):
     @authenticated()
+    @blp.errors(401, 403, 404)
     @blp.response(200, s.TaskSchema)
     def get(self, task_id):
         """One task with its SLA, routing explanation and full history."""
         return queries.task_for(g.user, task_id)
 
     @authenticated("manager", "admin")
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TaskPatchSchema)
     @blp.response(200, s.TaskSchema)
     def patch(self, changes, task_id):
@@ -97,6 +105,7 @@ class TaskItem(MethodView):
 
 @blp.route("/tasks/<id:task_id>/claim", methods=["POST"])
 @authenticated("specialist")
+@blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
     """Take a queued task; of racing claims exactly one wins, the rest get 409."""
@@ -105,6 +114,7 @@ def claim(task_id):
 
 @blp.route("/tasks/<id:task_id>/accept", methods=["POST"])
 @authenticated("specialist")
+@blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
     """Accept the offer made to the caller."""
@@ -113,6 +123,7 @@ def accept(task_id):
 
 @blp.route("/tasks/<id:task_id>/decline", methods=["POST"])
 @authenticated("specialist")
+@blp.errors(401, 403, 404, 409)
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
 def decline(data, task_id):
@@ -124,6 +135,7 @@ def _step_route(action: str, schema, roles: tuple, service):
     """POST /tasks/<id>/<action>: one lifecycle step taken by `service` for the caller."""
 
     @authenticated(*roles)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(schema)
     @blp.response(200, s.TaskSchema)
     def view(data, task_id):
