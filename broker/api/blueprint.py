@@ -28,7 +28,11 @@ class Blueprint(flask_smorest.Blueprint):
         return decorate
 
     def arguments(self, schema, *, location="json", **kwargs):
-        """flask-smorest's arguments; a JSON body also documents the 400 that malformed JSON gets."""
+        """flask-smorest's arguments; a JSON body also documents the 400 that malformed JSON gets,
+        and is documented as optional when none of its fields is required (a PATCH or a step
+        with an optional note may be sent without a body, and is)."""
+        if location == "json" and "required" not in kwargs:
+            kwargs["required"] = _needs_body(schema)
         load = super().arguments(schema, location=location, **kwargs)
         if location != "json":
             return load
@@ -39,3 +43,9 @@ class Blueprint(flask_smorest.Blueprint):
         style, which clients read as `k,v,k,v`; the header holds JSON, which OpenAPI 3 says with
         `content`."""
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
+
+
+def _needs_body(schema) -> bool:
+    """Whether a request body must be sent: a list, or an object with a required field."""
+    instance = schema() if isinstance(schema, type) else schema
+    return bool(instance.many) or any(field.required for field in instance.fields.values())

@@ -51,3 +51,13 @@ def test_every_authenticated_operation_documents_401(spec):
             if method == "parameters" or operation.get("security") == []:
                 continue
             assert "401" in operation["responses"], (method, path)
+
+
+def test_a_body_without_required_fields_is_documented_optional(spec, client, make):
+    """PATCH /me without a body changes nothing and answers 200; the document said the body was
+    required (schemathesis: schema-violating request accepted)."""
+    user = make.user("manager")
+    assert client.patch("/api/v1/me", headers=user.headers).status_code == 200
+    assert spec["paths"]["/api/v1/me"]["patch"]["requestBody"]["required"] is False
+    assert spec["paths"]["/api/v1/briefs"]["post"]["requestBody"]["required"] is True
+    assert spec["paths"]["/api/v1/sla/policies"]["put"]["requestBody"]["required"] is True
