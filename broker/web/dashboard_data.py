@@ -13,6 +13,7 @@ from broker.extensions import db
 from broker.people.business_hours import WorkWeek
 from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
+from broker.people.permissions import report_scope
 from sla.reporting import report_filters, sla_reports
 from tasks import lifecycle
 from tasks.models import Task, WorkType
@@ -52,7 +53,11 @@ def dashboard(actor: User, days: int, now: datetime) -> dict:
 
 
 def scope(actor: User) -> str:
-    return {"admin": "all briefs", "manager": "your briefs"}.get(actor.role, "your tasks")
+    """What the numbers cover, in words (permissions.report_scope)."""
+    covered = report_scope(actor)
+    if covered.everything:
+        return "all briefs"
+    return "your briefs" if covered.owner_id is not None else "your tasks"
 
 
 def week_label(iso_week: str) -> str:

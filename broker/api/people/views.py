@@ -8,7 +8,7 @@ from broker.api.auth import authenticated
 from broker.api.pagination import page_of
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.people import services
+from broker.people import permissions, services
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
@@ -34,7 +34,7 @@ class Me(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_PEOPLE)
     @blp.errors(401, 403)
     @blp.arguments(s.UserCreateSchema)
     @blp.response(201, s.UserWithTokenSchema)
@@ -47,7 +47,7 @@ class Users(MethodView):
 
 @blp.route("/specialists")
 class Specialists(MethodView):
-    @authenticated("admin", "manager")
+    @authenticated(permissions.READ_SPECIALISTS)
     @blp.errors(401, 403)
     @blp.arguments(s.SpecialistQuerySchema, location="query")
     @blp.response(200, s.SpecialistSchema(many=True))
@@ -64,7 +64,7 @@ class Specialists(MethodView):
             stmt = stmt.where(User.timezone == query["timezone"])
         return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_PEOPLE)
     @blp.errors(401, 403)
     @blp.arguments(s.SpecialistCreateSchema)
     @blp.response(201, s.SpecialistWithTokenSchema)
@@ -81,11 +81,11 @@ class Specialist(MethodView):
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
         """One specialist profile."""
-        if g.user.role == "specialist" and g.user.id != user_id:
+        if not permissions.may_read_profile(g.user, user_id):
             raise NotAllowed("Specialists can only read their own profile.")
         return s.specialist_view(services.specialist(user_id))
 
-    @authenticated("admin", "specialist")
+    @authenticated(permissions.KEEP_PROFILES)
     @blp.errors(401, 403, 404)
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
@@ -96,7 +96,7 @@ class Specialist(MethodView):
 
 @blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
-    @authenticated("admin", "specialist")
+    @authenticated(permissions.KEEP_PROFILES)
     @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)

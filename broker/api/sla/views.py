@@ -5,6 +5,7 @@ from broker.api.blueprint import Blueprint
 
 from broker.api.auth import authenticated
 from broker.api.sla import schemas as s
+from broker.people import permissions
 from broker.timeutil import utcnow
 from sla import services
 from sla.reporting import default_period, report_for
@@ -22,7 +23,7 @@ class Calendars(MethodView):
         """Every business calendar (24x7 always among them)."""
         return services.calendars()
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
     @blp.errors(401, 403, 409)
     @blp.arguments(s.CalendarSchema)
     @blp.response(201, s.CalendarSchema)
@@ -40,7 +41,7 @@ class CalendarItem(MethodView):
         """One calendar by name."""
         return services.calendar(name)
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
     @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.CalendarPutSchema)
     @blp.response(200, s.CalendarSchema)
@@ -58,7 +59,7 @@ class Policies(MethodView):
         """Every policy, by work type and priority."""
         return services.policies()
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
     @blp.errors(401, 403)
     @blp.arguments(s.PolicySchema(many=True))
     @blp.response(200, s.PolicySchema(many=True))
@@ -68,7 +69,7 @@ class Policies(MethodView):
 
 
 @blp.route("/report")
-@authenticated("manager", "admin")
+@authenticated(permissions.READ_REPORTS)
 @blp.errors(401, 403)
 @blp.arguments(s.ReportQuerySchema, location="query")
 @blp.response(200, s.ReportSchema)

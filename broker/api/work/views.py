@@ -8,6 +8,7 @@ from broker.api.auth import authenticated
 from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
+from broker.people import permissions
 from broker.timeutil import utcnow
 from sla.queries import with_status
 from tasks import lifecycle, queries, services
@@ -27,7 +28,7 @@ def work_types():
 
 @blp.route("/briefs")
 class Briefs(MethodView):
-    @authenticated("manager", "admin")
+    @authenticated(permissions.READ_BRIEFS)
     @blp.errors(401, 403)
     @blp.arguments(s.BriefQuerySchema, location="query")
     @blp.response(200, s.BriefSchema(many=True))
@@ -42,7 +43,7 @@ class Briefs(MethodView):
                                "cancelled": ~any_open & ~any_done}[query["status"]])
         return page_of(stmt, pagination_parameters)
 
-    @authenticated("manager")
+    @authenticated(permissions.POST_BRIEFS)
     @blp.errors(401, 403)
     @blp.arguments(s.BriefCreateSchema)
     @blp.response(201, s.BriefSchema)
@@ -52,7 +53,7 @@ class Briefs(MethodView):
 
 
 @blp.route("/briefs/<id:brief_id>")
-@authenticated("manager", "admin")
+@authenticated(permissions.READ_BRIEFS)
 @blp.errors(401, 403, 404)
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
@@ -77,7 +78,7 @@ def task_list(query, pagination_parameters):
 
 
 @blp.route("/tasks/available")
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
 @blp.errors(401, 403)
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
@@ -94,7 +95,7 @@ class TaskItem(MethodView):
         """One task with its SLA, routing explanation and full history."""
         return queries.task_for(g.user, task_id)
 
-    @authenticated("manager", "admin")
+    @authenticated(permissions.REVIEW_WORK)
     @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TaskPatchSchema)
     @blp.response(200, s.TaskSchema)
@@ -104,7 +105,7 @@ class TaskItem(MethodView):
 
 
 @blp.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
 @blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
@@ -113,7 +114,7 @@ def claim(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/accept", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
 @blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
@@ -122,7 +123,7 @@ def accept(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/decline", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
 @blp.errors(401, 403, 404, 409)
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
@@ -131,10 +132,10 @@ def decline(data, task_id):
     return services.decline(task_id, g.user, utcnow(), data["reason"])
 
 
-def _step_route(action: str, schema, roles: tuple, service):
+def _step_route(action: str, schema, permission: str, service):
     """POST /tasks/<id>/<action>: one lifecycle step taken by `service` for the caller."""
 
-    @authenticated(*roles)
+    @authenticated(permission)
     @blp.errors(401, 403, 404, 409)
     @blp.arguments(schema)
     @blp.response(200, s.TaskSchema)
@@ -148,7 +149,7 @@ def _step_route(action: str, schema, roles: tuple, service):
 
 for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
                          ("submit", s.SubmitSchema), ("resume", s.NoteSchema)]:
-    _step_route(_action, _schema, ("specialist",), services.assignee_action)
+    _step_route(_action, _schema, permissions.TAKE_WORK, services.assignee_action)
 for _action, _schema in [("approve", s.NoteSchema), ("request_changes", s.NoteSchema),
                          ("cancel", s.ReasonSchema)]:
-    _step_route(_action, _schema, ("manager", "admin"), services.owner_action)
+    _step_route(_action, _schema, permissions.REVIEW_WORK, services.owner_action)
