@@ -1,8 +1,8 @@
 """/notifications and /digests/preview: the caller's own, nobody else's."""
 from flask import g
-from broker.api.blueprint import Blueprint
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.notifications import schemas as s
 from broker.api.pagination import page_of
 from broker.timeutil import utcnow

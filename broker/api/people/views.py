@@ -1,10 +1,10 @@
 """/me, /users and /specialists."""
 from flask import current_app, g
 from flask.views import MethodView
-from broker.api.blueprint import Blueprint
 from sqlalchemy import select
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed

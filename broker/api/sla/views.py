@@ -1,9 +1,9 @@
 """/sla/calendars, /sla/policies, /sla/report: thin views over sla.services and sla.reporting."""
 from flask import g
 from flask.views import MethodView
-from broker.api.blueprint import Blueprint
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.sla import schemas as s
 from broker.people import permissions
 from broker.timeutil import utcnow

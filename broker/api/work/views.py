@@ -1,10 +1,10 @@
 """/work-types, /briefs and /tasks: thin views over tasks.services."""
 from flask import g
 from flask.views import MethodView
-from broker.api.blueprint import Blueprint
 from sqlalchemy import exists, select
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
