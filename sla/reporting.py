@@ -44,7 +44,9 @@ def report_filters(actor: User) -> dict:
     scope = permissions.report_scope(actor)
     if scope.everything:
         return {}
-    return {"owner_id": scope.owner_id} if scope.owner_id is not None else {"assignee_id": scope.assignee_id}
+    if scope.owner_id is not None:
+        return {"owner_id": scope.owner_id}
+    return {"assignee_id": scope.assignee_id}
 
 
 def report_for(actor: User, since: datetime, until: datetime, group_by: str,

@@ -33,7 +33,7 @@ def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_er
 
 
 @web.route("/profile")
-@permission_required(permissions.TAKE_WORK)  # the profile of someone who takes work
+@permission_required(permissions.TAKE_WORK)
 def profile():
     return _render()
 
@@ -63,7 +63,7 @@ def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
 
 
 @web.route("/profile", methods=["POST"])
-@permission_required(permissions.TAKE_WORK)  # the profile of someone who takes work
+@permission_required(permissions.TAKE_WORK)
 def update_profile():
     form = request.form
     data, errors, rows, row_of = _profile_payload(form)
@@ -87,7 +87,7 @@ def update_profile():
 
 
 @web.route("/profile/time-off", methods=["POST"])
-@permission_required(permissions.TAKE_WORK)  # the profile of someone who takes work
+@permission_required(permissions.TAKE_WORK)
 def add_time_off():
     data, problems = pf.time_off_payload(request.form, current_user.timezone)
     loaded = None
