@@ -332,3 +332,27 @@ def test_authorization_matrix(app, make, client):
             undocumented.append(f"{row.method} {row.rule}: {sorted(set(got) - statuses)}")
     assert wrong == [], "\n".join(wrong)
     assert undocumented == [], "statuses not in the OpenAPI document:\n" + "\n".join(undocumented)
+
+
+# Which cases find the object in a list (the list queries' scopes): admin, manager, other manager,
+# specialist, other specialist.
+LISTS = [
+    ("/api/v1/tasks", "id", working, "task_id", "yes yes no yes no"),
+    ("/api/v1/tasks", "id", queued, "task_id", "yes yes no yes yes"),
+    ("/api/v1/briefs", "id", brief, "brief_id", "yes yes no - -"),
+]
+
+
+def test_lists_show_what_each_case_may_see(app, make):
+    w = build_world(app, make)
+    for path, key, setup, name, expect in LISTS:
+        wanted = setup(w)[name]
+        seen = []
+        for case in API_CASES[:5]:
+            answer = app.test_client().get(path, query_string={"page_size": 100},
+                                           headers=api_headers(w, case))
+            if answer.status_code == 403:
+                seen.append("-")
+            else:
+                seen.append("yes" if wanted in {item[key] for item in answer.json} else "no")
+        assert " ".join(seen) == expect, (path, setup.__name__)
