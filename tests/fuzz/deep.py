@@ -11,8 +11,11 @@ import tempfile
 from pathlib import Path
 
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from broker.app import create_app
+from broker.extensions import db
+from broker.settings import normalise_database_url
 from tests.factories import Factory
 from tests.fuzz.world import ROLES, build_world, serve
 
@@ -20,11 +23,16 @@ CHECKS_SKIPPED = "positive_data_acceptance"  # why: tests/fuzz/world.py SKIPPED_
 
 
 def fuzz_app(folder: Path):
-    """A migrated app on a fresh database (FUZZ_DATABASE_URL, else SQLite under `folder`)."""
+    """A migrated app on a fresh database: FUZZ_DATABASE_URL (a throwaway PostgreSQL database,
+    emptied first), else SQLite under `folder`."""
     url = os.environ.get("FUZZ_DATABASE_URL") or f"sqlite:///{folder / 'fuzz.db'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "fuzz", "SQLALCHEMY_DATABASE_URI": url,
+    app = create_app({"TESTING": True, "SECRET_KEY": "fuzz",
+                      "SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
                       "BROKER_SCHEDULER": "off", "BROKER_LOGIN_THROTTLE": False})
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("drop schema public cascade; create schema public"))
         upgrade()
     return app
 
