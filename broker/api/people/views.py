@@ -24,7 +24,7 @@ class Me(MethodView):
         return g.user
 
     @authenticated()
-    @blp.errors(401)
+    @blp.errors(401, 409)
     @blp.arguments(s.MePatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes):
