@@ -51,8 +51,11 @@ def default_slack_sink() -> Sink:
 
 
 def lease() -> timedelta:
-    """How long a claim holds: well past one send's timeout, so a live sender never loses it."""
-    return timedelta(seconds=max(120, 3 * current_app.config.get("BROKER_SLACK_TIMEOUT", 10)))
+    """How long a claim holds (OUTBOX_LEASE_SECONDS), never less than three sends' timeouts, so
+    a live sender never loses it; a dead one's rows wait that long before another takes them."""
+    config = current_app.config
+    return timedelta(seconds=max(config["OUTBOX_LEASE_SECONDS"],
+                                 3 * config.get("BROKER_SLACK_TIMEOUT", 10)))
 
 
 def deliver_outbox(now: datetime, slack: Sink | None = None, rng: random.Random | None = None,

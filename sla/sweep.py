@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
+from broker.pause import pause_point
 from broker.timeutil import UTCDateTime
 from sla.models import SlaClock, SlaEscalation
 from tasks import lifecycle, services
@@ -74,6 +75,7 @@ def escalate_breaches(now: datetime) -> dict:
                     and task.state == lifecycle.OFFERED):
                 services.withdraw_offer(task, now, WITHDRAW_REASON)
                 withdrawn += 1
+        pause_point("sla_sweep.before_commit")  # the crash tests kill the scheduler here
         db.session.commit()
     except Exception:
         db.session.rollback()

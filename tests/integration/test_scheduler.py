@@ -1,6 +1,8 @@
 """Scheduler election and job wrapping: one leader per database, jobs survive their failures."""
 from datetime import timedelta
 
+import pytest
+
 from broker import scheduler as scheduling
 from broker.extensions import db
 from broker.people.models import User
@@ -41,3 +43,13 @@ def test_guarded_job_runs_in_an_app_context_and_survives_failure(app, make, capl
 
 def test_state_without_scheduler_is_off(app):
     assert scheduling.scheduler_state(app) == {"running": False, "role": "off"}
+
+
+def test_intervals_come_from_the_settings_and_unknown_jobs_stop_the_start(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SCHEDULER_INTERVALS", {"deliver_outbox": 1.5})
+    seconds = scheduling.intervals(app)
+    assert seconds["deliver_outbox"] == 1.5 and seconds["route_tasks"] == 30
+    assert seconds["election"] == scheduling.ELECTION_SECONDS
+    monkeypatch.setitem(app.config, "SCHEDULER_INTERVALS", {"deliver_outbx": 1})
+    with pytest.raises(ValueError, match="names no job: deliver_outbx"):
+        scheduling.start(app)
