@@ -63,10 +63,11 @@ def test_a_round_killed_before_its_commit_leaves_nothing_and_the_restart_routes_
 
     first = schedulers(BROKER_PAUSE_AT=ROUND_PAUSE)
     first.wait_for(f"paused at {ROUND_PAUSE}")
-    claim = ClaimBehind(app, task_ids[-1], people[1].id)  # a specialist claims meanwhile
+    claim = ClaimBehind(app, task_ids[-1], people[1].id, is_postgres)  # a claim meanwhile
     claim.start()
-    if is_postgres:  # it waits for the round's row locks; on SQLite for its write lock
-        wait_until(lambda: waiting_on_a_lock(app), 30, "the claim to wait for the round's locks")
+    if is_postgres:  # it waits for the round's row locks (on SQLite, unseen, for the write lock)
+        wait_until(lambda: waiting_on_a_lock(app, claim.backend), 30,
+                   "the claim to wait for the round's locks")
     first.kill()
     window = unrecorded(app, slack)
     claim.join(timeout=30)
@@ -246,15 +247,19 @@ def claim_at(app, task_id: int, user_id: int, at):
 
 
 class ClaimBehind(threading.Thread):
-    """A specialist's claim made while a routing round holds its locks; `outcome` says how it went."""
+    """A specialist's claim made while a routing round holds its locks; `outcome` says how it
+    went, `backend` is its PostgreSQL connection's pid (to see it wait)."""
 
-    def __init__(self, app, task_id: int, user_id: int):
+    def __init__(self, app, task_id: int, user_id: int, is_postgres: bool):
         super().__init__(daemon=True)
         self.app, self.task_id, self.user_id, self.outcome = app, task_id, user_id, None
+        self.is_postgres, self.backend = is_postgres, None
 
     def run(self):
         with self.app.app_context():
             try:
+                if self.is_postgres:
+                    self.backend = db.session.scalar(text("select pg_backend_pid()"))
                 services.claim(self.task_id, db.session.get(User, self.user_id), utcnow())
                 self.outcome = "claimed"
             except Exception as exc:  # the test shows what went wrong
@@ -272,10 +277,10 @@ def wait_for_quiet(app, process: SchedulerProcess):
                "the outbox to be delivered")
 
 
-def read(app, statement) -> list:
+def read(app, statement, params=None) -> list:
     with app.app_context():
         try:
-            return db.session.execute(statement).all()
+            return db.session.execute(statement, params).all()
         finally:
             db.session.remove()
 
@@ -307,6 +312,7 @@ def events_of(app, task_id: int) -> list[str]:
                                 .order_by(TaskEvent.id))]
 
 
-def waiting_on_a_lock(app) -> bool:
-    return read(app, text("select count(*) from pg_stat_activity where datname = current_database()"
-                          " and wait_event_type = 'Lock'"))[0][0] > 0
+def waiting_on_a_lock(app, backend: int | None) -> bool:
+    """Whether that PostgreSQL connection is waiting for a lock another transaction holds."""
+    return backend is not None and read(app, text(
+        "select count(*) from pg_locks where pid = :pid and not granted"), {"pid": backend})[0][0] > 0
