@@ -53,3 +53,18 @@ def test_intervals_come_from_the_settings_and_unknown_jobs_stop_the_start(app, m
     monkeypatch.setitem(app.config, "SCHEDULER_INTERVALS", {"deliver_outbx": 1})
     with pytest.raises(ValueError, match="names no job: deliver_outbx"):
         scheduling.start(app)
+
+
+def test_each_sqlite_database_elects_its_own_scheduler(app, tmp_path):
+    """The file lock sits beside the database, so a scheduler for another database in the same
+    checkout (the dev server's, a test's) does not keep this one standing by."""
+    from tests.factories import scratch_app
+    other = scratch_app(tmp_path, migrate=False)
+    mine, theirs = scheduling.Election(app), scheduling.Election(other)
+    assert mine.try_acquire() is True
+    try:
+        assert theirs.try_acquire() is True
+    finally:
+        mine.release()
+        theirs.release()
+    assert (tmp_path / "scratch.db.scheduler.lock").exists()
