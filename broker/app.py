@@ -41,9 +41,10 @@ def register_extensions(app: Flask):
     login_manager.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
-    from broker.db_events import register_sqlite_pragmas
+    from broker.db_events import register_sqlite_pragmas, register_write_intent
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+    register_write_intent(app)
 
 
 def register_url_converters(app: Flask):
@@ -63,11 +64,27 @@ def register_models():
 
 
 def register_subscribers():
-    """Connect the domain packages that follow task events (tasks never imports them)."""
-    from notifications.outbox import subscribe as notify_on_task_events
-    from sla.tracking import follow_task_events
-    follow_task_events()
-    notify_on_task_events()
+    """Connect the domain packages that follow task events (tasks never imports them): each
+    receiver only gathers work in the caller's transaction, and COMMIT_STEPS writes it."""
+    from notifications.outbox import queue_notifications_on_commit
+    from sla.tracking import mark_clocks_on_commit
+    from tasks.signals import task_event_recorded
+    for receiver in (mark_clocks_on_commit, queue_notifications_on_commit):
+        task_event_recorded.connect(receiver, weak=False)  # blinker keeps one per receiver
+    register_commit_steps()
+
+
+def register_commit_steps():
+    """What every transaction writes just before it commits, in this order: first the SLA clocks
+    of tasks whose history moved (which may record an `sla_recomputed` event), then the outbox
+    rows of every event recorded, that one included."""
+    from broker.db_events import CommitStep, run_before_commit
+    from notifications.outbox import NOTIFICATIONS, insert_notifications_in
+    from sla.tracking import CLOCKS, recompute_clocks_in
+    run_before_commit([
+        CommitStep(CLOCKS, recompute_clocks_in),
+        CommitStep(NOTIFICATIONS, insert_notifications_in),
+    ])
 
 
 def register_blueprints(app: Flask):

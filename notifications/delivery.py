@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
 from broker.people.webhooks import open_webhook_url
+from broker.unit_of_work import commit
 from notifications import backoff
 from notifications.kinds import DIGEST
 from notifications.messages import Reader, render_notification
@@ -102,7 +103,7 @@ def claim(token: str, at: datetime, size: int) -> list[Claimed]:
     if ids:  # the WHERE is checked again by the UPDATE itself: a row taken meanwhile is left out
         db.session.execute(update(Notification).where(Notification.id.in_(ids), _due(at)).values(
             state=SENDING, claimed_by=token, claimed_at=at, attempts=Notification.attempts + 1))
-    db.session.commit()
+    commit()
     if not ids:
         return []
     rows = db.session.scalars(
@@ -129,14 +130,14 @@ def _still_ours(row: Claimed, token: str, at: datetime) -> bool:
     renewed = db.session.execute(update(Notification).where(
         Notification.id == row.id, Notification.claimed_by == token, Notification.state == SENDING
     ).values(claimed_at=at))
-    db.session.commit()
+    commit()
     return renewed.rowcount == 1
 
 
 def _finish(row: Claimed, token: str, **values):
     db.session.execute(update(Notification).where(
         Notification.id == row.id, Notification.claimed_by == token).values(claimed_by=None, **values))
-    db.session.commit()
+    commit()
 
 
 def _deliver(row: Claimed, token, instant, slack: Sink, rng, report: Report):

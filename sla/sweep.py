@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from broker.extensions import db
 from broker.pause import pause_point
 from broker.timeutil import UTCDateTime
+from broker.unit_of_work import commit, transaction
 from sla.models import SlaClock, SlaEscalation
 from tasks import lifecycle, services
 from tasks.models import Task
@@ -61,25 +62,22 @@ def fire_step(step: str, now: datetime) -> list:
     return db.session.execute(stmt).all()
 
 
+@transaction
 def escalate_breaches(now: datetime) -> dict:
     """Run the ladder at `now`: record each newly due step as a task event, withdraw offers whose
     acknowledgement breached, commit; returns counts per step."""
-    try:
-        fired = [row for step in LADDER for row in fire_step(step, now)]
-        tasks = _locked_tasks({row.task_id for row in fired})
-        withdrawn = 0
-        for row in sorted(fired, key=lambda r: (r.task_id, list(LADDER).index(r.step))):
-            task = tasks[row.task_id]
-            _record(task, row, now)
-            if (row.step == "breach" and row.target == "ack"
-                    and task.state == lifecycle.OFFERED):
-                services.withdraw_offer(task, now, WITHDRAW_REASON)
-                withdrawn += 1
-        pause_point("sla_sweep.before_commit")  # the crash tests kill the scheduler here
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    fired = [row for step in LADDER for row in fire_step(step, now)]
+    tasks = _locked_tasks({row.task_id for row in fired})
+    withdrawn = 0
+    for row in sorted(fired, key=lambda r: (r.task_id, list(LADDER).index(r.step))):
+        task = tasks[row.task_id]
+        _record(task, row, now)
+        if (row.step == "breach" and row.target == "ack"
+                and task.state == lifecycle.OFFERED):
+            services.withdraw_offer(task, now, WITHDRAW_REASON)
+            withdrawn += 1
+    pause_point("sla_sweep.before_commit")  # the crash tests kill the scheduler here
+    commit()
     counts = {step: sum(1 for r in fired if r.step == step) for step in LADDER}
     return {**counts, "offers_withdrawn": withdrawn}
 

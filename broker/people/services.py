@@ -13,7 +13,7 @@ from broker.people.hours import hours_errors
 from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.timeutil import is_timezone, utcnow
-from broker.unit_of_work import transaction
+from broker.unit_of_work import commit, transaction
 
 TOKEN_PREFIX = "brk_"
 
@@ -58,7 +58,7 @@ def create_user(email: str, name: str, role: str, timezone: str, password: str |
     if role == "specialist":
         user.profile = SpecialistProfile(working_hours={})
     token = _new_token(user)
-    db.session.commit()
+    commit()
     return user, token
 
 
@@ -98,7 +98,7 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
     for key, value in changes.items():
         setattr(user, key, value)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -152,7 +152,7 @@ def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, st
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
     token = _new_token(user)
-    db.session.commit()
+    commit()
     return user, token
 
 
@@ -175,7 +175,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
             raise NotAllowed(f"Only an admin can change {', '.join(locked)}.")
     _check_profile(data)
     _apply_profile(user, data)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -193,5 +193,5 @@ def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: dateti
     entry = TimeOff(specialist_id=user_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
                     created_at=now or utcnow())
     user.profile.time_off.append(entry)
-    db.session.commit()
+    commit()
     return entry
