@@ -4,7 +4,6 @@
 answered it (a client killed while Slack holds its request never hears back)."""
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -59,7 +58,7 @@ class FakeSlack:
             self._release.wait(10)
             return
         if mode == "slow":
-            time.sleep(self.delay)  # Slack taking its time: the client waits on its request
+            threading.Event().wait(self.delay)  # Slack taking its time; the client waits
         status, text, headers = {"ok": (200, "ok", {}), "slow": (200, "ok", {}),
                                  "error": (500, "internal_error", {}),
                                  "rate_limited": (429, "rate_limited", {"Retry-After": self.retry_after}),
