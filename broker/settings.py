@@ -108,7 +108,7 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
-    # Routing: factor weights (see broker/routing/model.py Weights), how long an offer stays open
+    # Routing: factor weights (Weights in routing/round_data.py), how long an offer stays open
     # from the start of the specialist's working time, the target of a task without a due date
     # (wall-clock hours after posting), and the hours assumed for a manager's overlap.
     "ROUTING_WEIGHTS": {},

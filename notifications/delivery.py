@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
-from broker.people.webhooks import open_webhook_url
+from broker.people.slack_webhook import open_webhook_url
 from broker.unit_of_work import commit
 from notifications import backoff
 from notifications.kinds import DIGEST

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from broker.extensions import db
 from broker.people.models import User
 from broker.unit_of_work import commit
-from notifications.digest import render_digest, summary
+from notifications.digest_render import render_digest, summary
 from notifications.kinds import DIGEST
 from notifications.models import DIGESTED, IN_DIGEST, QUEUED, DigestSent, Notification
 from notifications.pending import digests_for

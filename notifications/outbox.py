@@ -11,6 +11,7 @@ from sqlalchemy.orm import object_session
 from broker.db_events import gathered
 from broker.extensions import db
 from broker.people.models import User
+from broker.people.roles import ADMIN
 from notifications import kinds
 from notifications.models import IN_DIGEST, QUEUED, Notification
 from tasks.models import Task, TaskEvent
@@ -60,5 +61,5 @@ def insert_notifications_in(session, pending: list):
 
 
 def _active_admin_ids(session) -> list[int]:
-    return list(session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))
+    return list(session.scalars(select(User.id).where(User.role == ADMIN, User.active.is_(True))
                                 .order_by(User.id)))

@@ -11,13 +11,13 @@ from broker.extensions import db
 from broker.people.models import User
 from notifications import kinds
 from notifications.blockkit import local_time
-from notifications.digest import Digest, Item
+from notifications.digest_render import Digest, Item
 from notifications.messages import Reader
 from notifications.models import Notification
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
-WORKING = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
+DUE_TODAY_STATES = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
 
 
 def local_day(timezone: str, now: datetime) -> tuple[date, datetime, datetime]:
@@ -64,7 +64,7 @@ def _due_today(digests: dict, users: list[User], now: datetime):
     rows = db.session.execute(
         select(Task.assignee_id, Brief.owner_id, Task.id, Task.brief_id, Task.title, Task.due_at)
         .join(Brief, Brief.id == Task.brief_id)
-        .where(Task.state.in_(WORKING), Task.due_at >= window[0], Task.due_at < window[1],
+        .where(Task.state.in_(DUE_TODAY_STATES), Task.due_at >= window[0], Task.due_at < window[1],
                or_(Task.assignee_id.in_(ids), Brief.owner_id.in_(ids))))
     days = {u.id: local_day(u.timezone, now) for u in users}
     for assignee_id, owner_id, task_id, brief_id, title, due_at in rows:

@@ -7,11 +7,12 @@ from sqlalchemy.orm import aliased
 
 from broker.errors import InvalidInput, NotAllowed
 from broker.extensions import db
-from broker.people.business_hours import working_hours_between
 from broker.people.models import User
-from sla.calendars import week_of
+from broker.people.roles import ADMIN, MANAGER
+from broker.worktime.arithmetic import working_hours_between
+from broker.worktime.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
-from sla.report import GROUPS, TaskRecord, build_report, overdue
+from sla.report_figures import GROUPS, TaskRecord, build_report, overdue
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
@@ -40,15 +41,15 @@ def default_period(since: datetime | None, until: datetime | None,
 def report_filters(actor: User) -> dict:
     """Whose tasks `actor`'s numbers cover: everything for an admin, a manager's own briefs, a
     specialist's own tasks (the keyword arguments of sla_report)."""
-    if actor.role == "admin":
+    if actor.role == ADMIN:
         return {}
-    return {"owner_id": actor.id} if actor.role == "manager" else {"assignee_id": actor.id}
+    return {"owner_id": actor.id} if actor.role == MANAGER else {"assignee_id": actor.id}
 
 
 def report_for(actor: User, since: datetime, until: datetime, group_by: str,
                now: datetime) -> dict:
     """The SLA report (for managers and admins) an actor may see."""
-    if actor.role not in ("manager", "admin"):
+    if actor.role not in (MANAGER, ADMIN):
         raise NotAllowed("SLA reports are for managers and admins.")
     return sla_report(since, until, group_by, now, **report_filters(actor))
 

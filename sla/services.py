@@ -5,14 +5,16 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.unit_of_work import commit, transaction
 from broker.people.models import User
-from sla.calendars import calendar_errors
+from broker.people.roles import ADMIN
+from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
-from tasks.models import PRIORITIES, WorkType
+from tasks.models import WorkType
+from tasks.vocabulary import PRIORITIES
 
 
 def _require_admin(actor: User):
-    if actor.role != "admin":
+    if actor.role != ADMIN:
         raise NotAllowed("Only admins change SLA calendars and policies.")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from broker.db_events import gathered
 from broker.extensions import db
-from sla.calendars import week_of
+from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from tasks.models import TaskEvent

@@ -7,9 +7,11 @@ from sqlalchemy.orm import selectinload
 from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import User
+from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from tasks import lifecycle
 from tasks.eligibility import Candidate, refusal
-from tasks.models import PRIORITY_RANK, Brief, Task
+from tasks.models import Brief, Task
+from tasks.vocabulary import PRIORITY_RANK
 
 
 def candidate(user: User) -> Candidate:
@@ -19,7 +21,7 @@ def candidate(user: User) -> Candidate:
         raise NotAllowed("Only specialists with a profile take tasks.")
     load = db.session.scalar(
         select(func.count()).select_from(Task)
-        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.LOADED))
+        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.HOLDS_A_PLACE))
     )
     return Candidate(user_id=user.id, active=profile.active and user.active,
                      skills={s.skill: s.level for s in profile.skills},
@@ -32,9 +34,9 @@ def visible_tasks(actor: User):
     their own plus the queue."""
     query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
                                  selectinload(Task.events))
-    if actor.role == "manager":
+    if actor.role == MANAGER:
         query = query.join(Brief).where(Brief.owner_id == actor.id)
-    elif actor.role == "specialist":
+    elif actor.role == SPECIALIST:
         query = query.where((Task.assignee_id == actor.id) | (Task.state == lifecycle.QUEUED))
     return query
 
@@ -44,9 +46,9 @@ def task_for(actor: User, task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    if actor.role == "admin" or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
+    if actor.role == ADMIN or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
         return task
-    if actor.role == "specialist" and (
+    if actor.role == SPECIALIST and (
         task.state == lifecycle.QUEUED or any(e.actor_id == actor.id for e in task.events)
     ):
         return task
@@ -54,29 +56,29 @@ def task_for(actor: User, task_id: int) -> Task:
 
 
 def visible_briefs(actor: User):
-    if actor.role not in ("manager", "admin"):
+    if actor.role not in (MANAGER, ADMIN):
         raise NotAllowed("Briefs are for managers and admins.")
     query = select(Brief).options(
         selectinload(Brief.owner),
         selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
     ).order_by(Brief.id.desc())
-    return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
+    return query if actor.role == ADMIN else query.where(Brief.owner_id == actor.id)
 
 
 def brief_for(actor: User, brief_id: int) -> Brief:
-    if actor.role not in ("manager", "admin"):
+    if actor.role not in (MANAGER, ADMIN):
         raise NotAllowed("Briefs are for managers and admins.")
     brief = db.session.get(Brief, brief_id)
     if brief is None:
         raise NotFound(f"Brief {brief_id} does not exist.")
-    if actor.role != "admin" and brief.owner_id != actor.id:
+    if actor.role != ADMIN and brief.owner_id != actor.id:
         raise NotAllowed("This brief belongs to another manager.")
     return brief
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:
     """Queued tasks this specialist could claim now, most urgent first."""
-    if actor.role != "specialist":
+    if actor.role != SPECIALIST:
         raise NotAllowed("Only specialists pick tasks.")
     who = candidate(actor)
     queued = db.session.scalars(
@@ -92,20 +94,19 @@ def urgency_key(task: Task):
     return (PRIORITY_RANK[task.priority], task.due_at or far, task.created_at, task.id)
 
 
-WORKING = (lifecycle.IN_PROGRESS, lifecycle.BLOCKED, lifecycle.CHANGES_REQUESTED)
 REVIEW_SHOWN = 20  # submitted tasks listed on a specialist's queue, newest first
 
 
 def specialist_queue(actor: User) -> dict[str, list[Task]]:
     """A specialist's own work: offers (soonest expiry first), work in progress (most urgent
     first) and the latest submissions awaiting review."""
-    if actor.role != "specialist":
+    if actor.role != SPECIALIST:
         raise NotAllowed("Only specialists have a queue.")
     mine = select(Task).options(selectinload(Task.brief)).where(Task.assignee_id == actor.id)
     offers = db.session.scalars(mine.where(Task.state == lifecycle.OFFERED)
                                 .order_by(Task.offer_expires_at, Task.id)).all()
     working = db.session.scalars(mine.options(selectinload(Task.events))
-                                 .where(Task.state.in_(WORKING))).all()
+                                 .where(Task.state.in_(lifecycle.IN_HAND))).all()
     review = db.session.scalars(mine.where(Task.state == lifecycle.SUBMITTED)
                                 .order_by(Task.first_submitted_at.desc(), Task.id.desc())
                                 .limit(REVIEW_SHOWN)).all()

@@ -10,12 +10,14 @@ from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
+from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
 from tasks.queries import candidate
 from tasks.signals import task_event_recorded
+from tasks.vocabulary import DEFAULT_PRIORITY
 
 
 def record_event(task: Task, type_: str, actor: User | None, at: datetime,
@@ -52,7 +54,7 @@ def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
 @transaction
 def create_brief(owner: User, data: dict, now: datetime) -> Brief:
     """Create a brief with its tasks, all queued, each with a 'created' event."""
-    if owner.role != "manager":
+    if owner.role != MANAGER:
         raise NotAllowed("Only managers post briefs: every brief needs an accountable internal owner.")
     if not data.get("tasks"):
         raise InvalidInput("A brief needs at least one task.", {"tasks": ["Add at least one task."]})
@@ -75,7 +77,7 @@ def _task_fields(spec: dict, catalogue: dict) -> dict:
     fields = dict(spec)
     if fields.get("skills") is None:
         fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
-    fields.setdefault("priority", "normal")
+    fields.setdefault("priority", DEFAULT_PRIORITY)
     fields["state"] = lifecycle.QUEUED
     return fields
 
@@ -108,7 +110,7 @@ def _require_assignee(task: Task, actor: User, verb: str):
 
 
 def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
-    if task.brief.owner_id == actor.id or (admin_too and actor.role == "admin"):
+    if task.brief.owner_id == actor.id or (admin_too and actor.role == ADMIN):
         return
     raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
 
@@ -131,7 +133,7 @@ def _require_able(task: Task, specialist: User, now: datetime, refused: str):
 @transaction
 def claim(task_id: int, actor: User, now: datetime) -> Task:
     """A specialist takes a queued task; of two racing claims exactly one wins."""
-    if actor.role != "specialist":
+    if actor.role != SPECIALIST:
         raise NotAllowed("Only specialists claim tasks.")
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "claim")

@@ -9,11 +9,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
-from broker.people.hours import hours_errors
-from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.roles import ADMIN, ROLES, SPECIALIST
+from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
+from broker.worktime.weekly_hours import hours_errors
 
 TOKEN_PREFIX = "brk_"
 
@@ -31,8 +32,8 @@ def _new_token(user: User) -> str:
 
 def _check_user_fields(email: str, timezone: str, role: str):
     errors = {}
-    if role not in ("admin", "manager", "specialist"):
-        errors["role"] = ["Must be one of: admin, manager, specialist."]
+    if role not in ROLES:
+        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     if not is_timezone(timezone):
         errors["timezone"] = [f"Unknown timezone {timezone!r}; use an IANA name like Asia/Manila."]
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
@@ -55,7 +56,7 @@ def create_user(email: str, name: str, role: str, timezone: str, password: str |
                 now: datetime | None = None) -> tuple[User, str]:
     """Create a user and return it with a fresh API token, shown only this once."""
     user = _build_user(email, name, role, timezone, password, now)
-    if role == "specialist":
+    if role == SPECIALIST:
         user.profile = SpecialistProfile(working_hours={})
     token = _new_token(user)
     commit()
@@ -147,7 +148,7 @@ def _apply_profile(user: User, data: dict):
 def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
     """Create a specialist user and profile in one transaction; returns it with its token."""
     _check_profile(data)
-    user = _build_user(data["email"], data["name"], "specialist", data["timezone"],
+    user = _build_user(data["email"], data["name"], SPECIALIST, data["timezone"],
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
@@ -167,7 +168,7 @@ def specialist(user_id: int) -> User:
 def update_specialist(actor: User, user_id: int, data: dict) -> User:
     """Admins change any profile; a specialist changes their own, except capacity and active."""
     user = specialist(user_id)
-    if actor.role != "admin":
+    if actor.role != ADMIN:
         if actor.id != user_id:
             raise NotAllowed("You can only change your own profile.")
         locked = sorted(set(data) & {"capacity", "active", "partner"})
@@ -183,7 +184,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
 def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
                  reason: str | None = None, now: datetime | None = None) -> TimeOff:
     user = specialist(user_id)
-    if actor.role != "admin" and actor.id != user_id:
+    if actor.role != ADMIN and actor.id != user_id:
         raise NotAllowed("Only an admin or the specialist can book time off.")
     if ends_at <= starts_at:
         raise InvalidInput("Time off must end after it starts.", {"ends_at": ["Must be after starts_at."]})

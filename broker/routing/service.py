@@ -13,8 +13,8 @@ from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
-from broker.routing.model import Candidate, Decision, Weights
 from broker.routing.models import RoutingRound
+from broker.routing.round_data import Candidate, Decision, Weights
 from broker.timeutil import to_utc
 from broker.unit_of_work import commit, transaction
 from tasks.services import RoutedOffer, note_waiting, place_offers

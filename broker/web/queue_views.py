@@ -8,6 +8,7 @@ from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSch
                                      RequiredReasonSchema, SubmitSchema)
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
+from broker.people.roles import SPECIALIST
 from broker.timeutil import utcnow
 from broker.web import role_required, web
 from broker.web.form_fields import error_text
@@ -28,7 +29,7 @@ def _render_queue(errors=None, typed=None, status=200):
 
 
 @web.route("/queue")
-@role_required("specialist")
+@role_required(SPECIALIST)
 def queue():
     return _render_queue()
 
@@ -52,7 +53,7 @@ def _load_fields(action: str) -> dict:
 
 
 @web.route("/tasks/<id:task_id>/step", methods=["POST"])
-@role_required("specialist")
+@role_required(SPECIALIST)
 def task_step(task_id):
     """accept or decline an offer; block, unblock, submit or resume own work."""
     action = request.form.get("action")
@@ -89,7 +90,7 @@ def _run_step(task_id: int, action: str, details: dict) -> Task:
 
 
 @web.route("/available")
-@role_required("specialist")
+@role_required(SPECIALIST)
 def available():
     now = utcnow()
     rows = queries.available_tasks(current_user, now)
@@ -100,7 +101,7 @@ def available():
 
 
 @web.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@role_required("specialist")
+@role_required(SPECIALIST)
 def claim_task(task_id):
     _assignee_of(task_id)  # 404 for a task that does not exist
     try:

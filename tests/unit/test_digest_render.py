@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from notifications.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, fold_lines, local_time
-from notifications.digest import Digest, Item, render_digest
+from notifications.digest_render import Digest, Item, render_digest
 from notifications.messages import Reader, render_notification
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "digest_manila.json"

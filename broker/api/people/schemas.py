@@ -1,9 +1,10 @@
 """Schemas of the people API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from broker.people.hours import hours_errors
-from broker.people.webhooks import webhook_url_errors
+from broker.people.roles import ROLES
+from broker.people.slack_webhook import webhook_url_errors
 from broker.timeutil import is_timezone
+from broker.worktime.weekly_hours import hours_errors
 from notifications.kinds import KINDS, urgent_kinds
 
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
@@ -34,7 +35,7 @@ class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    role = fields.String(required=True, validate=validate.OneOf(["admin", "manager", "specialist"]))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
     timezone = TimezoneField(required=True)
     digest_hour = fields.Integer(dump_only=True)
     slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True,

@@ -10,6 +10,7 @@ from broker.api.people import schemas as s
 from broker.errors import NotAllowed
 from broker.people import services
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
+from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
 
@@ -32,7 +33,7 @@ class Me(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @authenticated("admin")
+    @authenticated(ADMIN)
     @blp.arguments(s.UserCreateSchema)
     @blp.response(201, s.UserWithTokenSchema)
     def post(self, data):
@@ -44,7 +45,7 @@ class Users(MethodView):
 
 @blp.route("/specialists")
 class Specialists(MethodView):
-    @authenticated("admin", "manager")
+    @authenticated(ADMIN, MANAGER)
     @blp.arguments(s.SpecialistQuerySchema, location="query")
     @blp.response(200, s.SpecialistSchema(many=True))
     @blp.paginate()
@@ -60,7 +61,7 @@ class Specialists(MethodView):
             stmt = stmt.where(User.timezone == query["timezone"])
         return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
 
-    @authenticated("admin")
+    @authenticated(ADMIN)
     @blp.arguments(s.SpecialistCreateSchema)
     @blp.response(201, s.SpecialistWithTokenSchema)
     def post(self, data):
@@ -75,11 +76,11 @@ class Specialist(MethodView):
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
         """One specialist profile."""
-        if g.user.role == "specialist" and g.user.id != user_id:
+        if g.user.role == SPECIALIST and g.user.id != user_id:
             raise NotAllowed("Specialists can only read their own profile.")
         return s.specialist_view(services.specialist(user_id))
 
-    @authenticated("admin", "specialist")
+    @authenticated(ADMIN, SPECIALIST)
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
     def patch(self, data, user_id):
@@ -89,7 +90,7 @@ class Specialist(MethodView):
 
 @blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
-    @authenticated("admin", "specialist")
+    @authenticated(ADMIN, SPECIALIST)
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)
     def post(self, data, user_id):

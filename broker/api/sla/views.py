@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from broker.api.auth import authenticated
 from broker.api.sla import schemas as s
+from broker.people.roles import ADMIN, MANAGER
 from broker.timeutil import utcnow
 from sla import services
 from sla.reporting import default_period, report_for
@@ -21,7 +22,7 @@ class Calendars(MethodView):
         """Every business calendar (24x7 always among them)."""
         return services.calendars()
 
-    @authenticated("admin")
+    @authenticated(ADMIN)
     @blp.arguments(s.CalendarSchema)
     @blp.response(201, s.CalendarSchema)
     def post(self, data):
@@ -37,7 +38,7 @@ class CalendarItem(MethodView):
         """One calendar by name."""
         return services.calendar(name)
 
-    @authenticated("admin")
+    @authenticated(ADMIN)
     @blp.arguments(s.CalendarPutSchema)
     @blp.response(200, s.CalendarSchema)
     def put(self, data, name):
@@ -53,7 +54,7 @@ class Policies(MethodView):
         """Every policy, by work type and priority."""
         return services.policies()
 
-    @authenticated("admin")
+    @authenticated(ADMIN)
     @blp.arguments(s.PolicySchema(many=True))
     @blp.response(200, s.PolicySchema(many=True))
     def put(self, items):
@@ -62,7 +63,7 @@ class Policies(MethodView):
 
 
 @blp.route("/report")
-@authenticated("manager", "admin")
+@authenticated(MANAGER, ADMIN)
 @blp.arguments(s.ReportQuerySchema, location="query")
 @blp.response(200, s.ReportSchema)
 def report(query):

@@ -8,6 +8,7 @@ from broker.api.auth import authenticated
 from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
+from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from broker.timeutil import utcnow
 from sla.queries import with_status
 from tasks import lifecycle, queries, services
@@ -26,7 +27,7 @@ def work_types():
 
 @blp.route("/briefs")
 class Briefs(MethodView):
-    @authenticated("manager", "admin")
+    @authenticated(MANAGER, ADMIN)
     @blp.arguments(s.BriefQuerySchema, location="query")
     @blp.response(200, s.BriefSchema(many=True))
     @blp.paginate()
@@ -40,7 +41,7 @@ class Briefs(MethodView):
                                "cancelled": ~any_open & ~any_done}[query["status"]])
         return page_of(stmt, pagination_parameters)
 
-    @authenticated("manager")
+    @authenticated(MANAGER)
     @blp.arguments(s.BriefCreateSchema)
     @blp.response(201, s.BriefSchema)
     def post(self, data):
@@ -49,7 +50,7 @@ class Briefs(MethodView):
 
 
 @blp.route("/briefs/<id:brief_id>")
-@authenticated("manager", "admin")
+@authenticated(MANAGER, ADMIN)
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
     """One brief with its tasks' states."""
@@ -72,7 +73,7 @@ def task_list(query, pagination_parameters):
 
 
 @blp.route("/tasks/available")
-@authenticated("specialist")
+@authenticated(SPECIALIST)
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
     """Queued tasks the calling specialist may claim now, most urgent first."""
@@ -87,7 +88,7 @@ class TaskItem(MethodView):
         """One task with its SLA, routing explanation and full history."""
         return queries.task_for(g.user, task_id)
 
-    @authenticated("manager", "admin")
+    @authenticated(MANAGER, ADMIN)
     @blp.arguments(s.TaskPatchSchema)
     @blp.response(200, s.TaskSchema)
     def patch(self, changes, task_id):
@@ -96,7 +97,7 @@ class TaskItem(MethodView):
 
 
 @blp.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@authenticated("specialist")
+@authenticated(SPECIALIST)
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
     """Take a queued task; of racing claims exactly one wins, the rest get 409."""
@@ -104,7 +105,7 @@ def claim(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/accept", methods=["POST"])
-@authenticated("specialist")
+@authenticated(SPECIALIST)
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
     """Accept the offer made to the caller."""
@@ -112,7 +113,7 @@ def accept(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/decline", methods=["POST"])
-@authenticated("specialist")
+@authenticated(SPECIALIST)
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
 def decline(data, task_id):
@@ -136,7 +137,7 @@ def _step_route(action: str, schema, roles: tuple, service):
 
 for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
                          ("submit", s.SubmitSchema), ("resume", s.NoteSchema)]:
-    _step_route(_action, _schema, ("specialist",), services.assignee_action)
+    _step_route(_action, _schema, (SPECIALIST,), services.assignee_action)
 for _action, _schema in [("approve", s.NoteSchema), ("request_changes", s.NoteSchema),
                          ("cancel", s.ReasonSchema)]:
-    _step_route(_action, _schema, ("manager", "admin"), services.owner_action)
+    _step_route(_action, _schema, (MANAGER, ADMIN), services.owner_action)
