@@ -23,10 +23,10 @@ from sqlalchemy.orm import selectinload
 
 from broker.db_events import writing
 from broker.extensions import db
-from broker.people.hours import WEEKDAYS
 from broker.people.models import SpecialistProfile, User
 from broker.routing.models import RoutingRound
 from broker.timeutil import utcnow
+from broker.worktime.weekly_hours import WEEKDAYS
 from notifications.models import DIGESTED, IN_DIGEST, QUEUED, SENDING, SENT, DigestSent, Notification
 from sla.models import SlaEscalation
 from tasks import lifecycle, services
@@ -182,7 +182,7 @@ def assert_assignments_sound(app):
         capacity = dict(db.session.execute(
             select(SpecialistProfile.user_id, SpecialistProfile.capacity)).all())
         load = Counter(db.session.scalars(
-            select(Task.assignee_id).where(Task.state.in_(lifecycle.LOADED))))
+            select(Task.assignee_id).where(Task.state.in_(lifecycle.HOLDS_A_PLACE))))
         assert {uid: n for uid, n in load.items() if n > capacity[uid]} == {}
         for task in db.session.scalars(select(Task).options(selectinload(Task.events))):
             history = sorted(task.events, key=lambda e: e.id)
