@@ -30,8 +30,7 @@ def candidate(user: User) -> Candidate:
 def visible_tasks(actor: User):
     """A select() of the tasks `actor` may see: admins all, managers their briefs', specialists
     their own plus the queue."""
-    query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
-                                 selectinload(Task.events))
+    query = select(Task)
     if actor.role == "manager":
         query = query.join(Brief).where(Brief.owner_id == actor.id)
     elif actor.role == "specialist":
@@ -56,10 +55,7 @@ def task_for(actor: User, task_id: int) -> Task:
 def visible_briefs(actor: User):
     if actor.role not in ("manager", "admin"):
         raise NotAllowed("Briefs are for managers and admins.")
-    query = select(Brief).options(
-        selectinload(Brief.owner),
-        selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
-    ).order_by(Brief.id.desc())
+    query = select(Brief).order_by(Brief.id.desc())
     return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
 
 
@@ -74,16 +70,40 @@ def brief_for(actor: User, brief_id: int) -> Brief:
     return brief
 
 
-def available_tasks(actor: User, now: datetime) -> list[Task]:
-    """Queued tasks this specialist could claim now, most urgent first."""
+def available_task_ids(actor: User, now: datetime) -> list[int]:
+    """Ids of the queued tasks this specialist could claim now, most urgent first. Only the
+    columns eligibility and urgency need are read, so a page costs the same whatever the queue."""
     if actor.role != "specialist":
         raise NotAllowed("Only specialists pick tasks.")
     who = candidate(actor)
-    queued = db.session.scalars(
-        select(Task).where(Task.state == lifecycle.QUEUED).order_by(Task.id)
+    queued = db.session.execute(
+        select(Task.id, Task.skills, Task.priority, Task.due_at, Task.created_at)
+        .where(Task.state == lifecycle.QUEUED)
     ).all()
-    eligible = [t for t in queued if refusal(t.skills, who, now) is None]
-    return sorted(eligible, key=urgency_key)
+    eligible = [row for row in queued if refusal(row.skills, who, now) is None]
+    return [row.id for row in sorted(eligible, key=urgency_key)]
+
+
+def available_tasks(actor: User, now: datetime) -> list[Task]:
+    """Queued tasks this specialist could claim now, most urgent first."""
+    return tasks_in_order(available_task_ids(actor, now))
+
+
+def tasks_in_order(ids: list[int], *options) -> list[Task]:
+    """The tasks with these ids, in the order given, in one query."""
+    found = {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*options))}
+    return [found[i] for i in ids if i in found]
+
+
+def state_counts(brief_ids) -> dict[int, dict[str, int]]:
+    """How many tasks of each brief stand in each state, in one query."""
+    ids = list(brief_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for brief_id, state, n in db.session.execute(
+            select(Task.brief_id, Task.state, func.count()).where(Task.brief_id.in_(ids))
+            .group_by(Task.brief_id, Task.state)):
+        counts[brief_id][state] = n
+    return counts
 
 
 def urgency_key(task: Task):
