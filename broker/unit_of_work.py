@@ -15,3 +15,14 @@ def transaction(service):
             db.session.rollback()
             raise
     return run
+
+
+def commit_as_created():
+    """Commit without expiring what the session holds, for a service that only created rows: its
+    objects then stand as stored, and the caller renders them without reading them back."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring

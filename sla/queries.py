@@ -69,15 +69,16 @@ def sla_summaries(task_ids, now: datetime) -> dict[int, dict]:
 def brief_sla_counts(brief_ids, now: datetime) -> dict[int, dict]:
     """Per brief, how many of its tasks' targets stand in each status now (latest cycle of each
     target; at_risk as in sla_summaries), in one query: {brief_id: {target: {status: n}}}."""
+    c = SlaClock
     rows = db.session.execute(
-        select(Task.brief_id, SlaClock).join(Task, Task.id == SlaClock.task_id)
-        .where(Task.brief_id.in_(list(brief_ids)))
-        .order_by(SlaClock.task_id, SlaClock.target, SlaClock.cycle)).all()
-    latest = {(row.task_id, row.target): (brief_id, row) for brief_id, row in rows}
+        select(Task.brief_id, c.task_id, c.target, c.due_at, c.warn_at, c.met_at, c.stopped_at,
+               c.paused_since).join(Task, Task.id == c.task_id)
+        .where(Task.brief_id.in_(list(brief_ids))).order_by(c.task_id, c.target, c.cycle)).all()
+    latest = {(row.task_id, row.target): row for row in rows}  # the row has what a status needs
     counts: dict[int, dict] = {i: {} for i in brief_ids}
-    for brief_id, row in latest.values():
-        status = clock_status(_clock(row), now)[0]
-        per_target = counts[brief_id].setdefault(row.target, {})
+    for row in latest.values():
+        status = clock_status(row, now)[0]
+        per_target = counts[row.brief_id].setdefault(row.target, {})
         per_target[status] = per_target.get(status, 0) + 1
     return counts
 

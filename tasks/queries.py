@@ -1,14 +1,15 @@
 """Read side of briefs and tasks: what each actor may see, and what a specialist may claim."""
+import json
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import selectinload
 
 from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import User
 from tasks import lifecycle
-from tasks.eligibility import Candidate, refusal
+from tasks.eligibility import Candidate, momentary_refusal, refusal
 from tasks.models import PRIORITY_RANK, Brief, Task
 
 
@@ -71,17 +72,26 @@ def brief_for(actor: User, brief_id: int) -> Brief:
 
 
 def available_task_ids(actor: User, now: datetime) -> list[int]:
-    """Ids of the queued tasks this specialist could claim now, most urgent first. Only the
-    columns eligibility and urgency need are read, so a page costs the same whatever the queue."""
+    """Ids of the queued tasks this specialist could claim now, most urgent first (urgency_key's
+    order, sorted by the database). Only ids and skills are read, and each distinct skills list is
+    judged once, so a page costs little more with thousands of tasks queued than with ten."""
     if actor.role != "specialist":
         raise NotAllowed("Only specialists pick tasks.")
     who = candidate(actor)
+    if momentary_refusal(who, now):
+        return []
     queued = db.session.execute(
-        select(Task.id, Task.skills, Task.priority, Task.due_at, Task.created_at)
-        .where(Task.state == lifecycle.QUEUED)
-    ).all()
-    eligible = [row for row in queued if refusal(row.skills, who, now) is None]
-    return [row.id for row in sorted(eligible, key=urgency_key)]
+        select(Task.id, cast(Task.skills, Text)).where(Task.state == lifecycle.QUEUED)
+        .order_by(case(PRIORITY_RANK, value=Task.priority), Task.due_at.is_(None), Task.due_at,
+                  Task.created_at, Task.id))
+    verdicts: dict[str, bool] = {}
+    eligible = []
+    for task_id, skills in queued:
+        if skills not in verdicts:
+            verdicts[skills] = refusal(json.loads(skills), who, now) is None
+        if verdicts[skills]:
+            eligible.append(task_id)
+    return eligible
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:

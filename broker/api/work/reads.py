@@ -68,8 +68,8 @@ def brief_items(briefs: list[Brief], now: datetime) -> list[dict]:
 
 
 def brief_detail(brief: Brief, now: datetime) -> dict:
-    """One brief with every task complete but for its history."""
-    tasks = db.session.scalars(select(Task).where(Task.brief_id == brief.id).order_by(Task.id)).all()
-    owner = people([brief.owner_id]).get(brief.owner_id)
-    return dict(_plain(brief, BRIEF_FIELDS), owner=owner,
+    """One brief with every task complete but for its history. Its tasks and owner come through
+    the relationships: one query at most each, none for a brief just posted (still loaded)."""
+    tasks, owner = list(brief.tasks), brief.owner
+    return dict(_plain(brief, BRIEF_FIELDS), owner=_plain(owner, ("id", "name", "timezone")),
                 status=brief_status({t.state for t in tasks}), tasks=_task_views(tasks, now))
