@@ -41,10 +41,12 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 import aiohttp  # noqa: E402
 
 import ceiling  # noqa: E402
+from load_cpu import CpuMeter  # noqa: E402
 from load_seed import brief_body, seed  # noqa: E402
 from load_users import Manager, Specialist, Stats, hammer, run_people  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/broker_load_bench"
+FIRST_JOBS = ("expire_offers", "route_tasks", "sla_sweep", "deliver_outbox", "send_digests")
 GOAL_P99_MS, GOAL_SHARE = 250, 1 / 3
 
 
@@ -120,13 +122,13 @@ class Server:
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait_for(self, url: str, text_in_log: str | None = None, timeout: float = 120):
-        """Until `url` answers 200 (and the log shows `text_in_log`), or fail with the log's tail."""
+    def wait_for(self, url: str, in_log: tuple = (), timeout: float = 120):
+        """Until `url` answers 200 and the log shows each of `in_log`, or fail with the log's tail."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 break
-            if _answers(url) and (text_in_log is None or text_in_log in self.log.read_text()):
+            if _answers(url) and all(text in self.log.read_text() for text in in_log):
                 return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not come up; last lines of {self.log}:\n"
@@ -162,8 +164,10 @@ def start_servers(opts: Options, logs: Path) -> tuple[Server, Server]:
                               str(BENCH), "ceiling:create_app()"],
                   {**env, "BROKER_BIND": f"127.0.0.1:{opts.ceiling_port}"}, logs / "ceiling.log")
     try:
-        # The scheduler's first round routes the seeded queue before anything is measured.
-        product.wait_for(f"http://127.0.0.1:{opts.port}/api/v1/health", "job route_tasks done")
+        # The scheduler's first run of every job (the routing round takes the seeded queue) ends
+        # before anything is measured.
+        product.wait_for(f"http://127.0.0.1:{opts.port}/api/v1/health",
+                         [f"job {job} done" for job in FIRST_JOBS])
         bare.wait_for(f"http://127.0.0.1:{opts.ceiling_port}/health")
     except RuntimeError:
         product.stop()
@@ -172,8 +176,9 @@ def start_servers(opts: Options, logs: Path) -> tuple[Server, Server]:
     return product, bare
 
 
-async def measure(opts: Options, logins: dict) -> dict:
-    """The three phases against running servers; plain numbers out."""
+async def measure(opts: Options, logins: dict, meter: CpuMeter) -> dict:
+    """The three phases against running servers; plain numbers out, with the CPU each side spent
+    per request in each phase."""
     base = f"http://127.0.0.1:{opts.port}"
     stats = Stats()
     connector = aiohttp.TCPConnector(limit=opts.users)
@@ -184,24 +189,32 @@ async def measure(opts: Options, logins: dict) -> dict:
     try:
         for manager in managers:
             await manager.log_in(logins["password"])
-        started = time.perf_counter()
+        before, started = meter.snapshot(), time.perf_counter()
         await run_people(people, started + opts.seconds)
         elapsed = time.perf_counter() - started
+        mixed_cpu = meter.snapshot()
     finally:
         for person in people:
             await person.close()
         await connector.close()
+    mixed = stats.summary(elapsed)
     ceiling_stats = await hammer(f"http://127.0.0.1:{opts.ceiling_port}", "POST", "/insert",
                                  lambda rng: None, opts.burst_users, opts.burst_seconds, {},
                                  "ceiling insert")
+    ceiling_cpu = meter.snapshot()
     token = {"Authorization": f"Bearer {logins['managers'][0]['token']}"}
     posting = await hammer(base, "POST", "/api/v1/briefs", _three_task_brief, opts.burst_users,
                            opts.burst_seconds, token, "POST /briefs")
-    return {"mixed": stats.summary(elapsed), "mixed_seconds": round(elapsed, 1),
-            "mixed_errors": stats.samples,
-            "ceiling": ceiling_stats.summary(opts.burst_seconds)["all"],
-            "posting": posting.summary(opts.burst_seconds)["all"],
-            "burst_errors": ceiling_stats.samples + posting.samples}
+    posting_cpu = meter.snapshot()
+    result = {"mixed": mixed, "mixed_seconds": round(elapsed, 1), "mixed_errors": stats.samples,
+              "ceiling": ceiling_stats.summary(opts.burst_seconds)["all"],
+              "posting": posting.summary(opts.burst_seconds)["all"],
+              "burst_errors": ceiling_stats.samples + posting.samples}
+    result["cpu_ms_per_request"] = {
+        "mixed": meter.per_request(before, mixed_cpu, mixed["all"]["requests"]),
+        "ceiling": meter.per_request(mixed_cpu, ceiling_cpu, result["ceiling"]["requests"]),
+        "posting": meter.per_request(ceiling_cpu, posting_cpu, result["posting"]["requests"])}
+    return result
 
 
 def _three_task_brief(rng: random.Random) -> dict:
@@ -213,12 +226,18 @@ def run(opts: Options) -> dict:
     """Set up, measure, tear down; the numbers and the goals."""
     logs = Path(opts.logs or tempfile.mkdtemp(prefix="broker-load-"))
     logs.mkdir(parents=True, exist_ok=True)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     fresh_database(opts.database_url)
     product = bare = None
     try:
         logins = migrate_and_seed(opts)
         product, bare = start_servers(opts, logs)
-        result = asyncio.run(measure(opts, logins))
+        meter = CpuMeter({"serve": product.proc.pid, "ceiling": bare.proc.pid},
+                         sqlalchemy_url(opts.database_url))
+        try:
+            result = asyncio.run(measure(opts, logins, meter))
+        finally:
+            meter.close()
     finally:
         for server in (product, bare):
             if server is not None:
@@ -226,6 +245,7 @@ def run(opts: Options) -> dict:
         if not opts.keep:
             drop_database(opts.database_url)
     result["options"] = {**asdict(opts), "think": list(opts.think)}
+    result["load_average"] = {"before": load_before, "after": [round(x, 2) for x in os.getloadavg()]}
     result["logs"] = str(logs)
     result["goals"] = goals(result)
     return result
@@ -247,6 +267,8 @@ def report(result: dict) -> str:
              f"the scheduler (make serve); {o['queued']} tasks queued at the start",
              f"{'endpoint':28} {'requests':>8} {'/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
              f" {'max ms':>8} {'errors':>6} {'409s':>5}"]
+    lines.insert(1, f"Machine load average (1, 5, 15 min) before {result['load_average']['before']}, "
+                    f"after {result['load_average']['after']} ({os.cpu_count()} cores)")
     for name, row in result["mixed"].items():
         lines.append(f"{name:28} {row['requests']:>8} {row['per_second']:>7} {row['p50_ms']!s:>8} "
                      f"{row['p95_ms']!s:>8} {row['p99_ms']!s:>8} {row['max_ms']!s:>8} "
@@ -260,6 +282,10 @@ def report(result: dict) -> str:
               f"Goals: p99 < {GOAL_P99_MS} ms {'met' if g['p99_under_250_ms'] else 'MISSED'}; "
               f"no errors {'met' if g['no_errors'] else 'MISSED'}; posting >= 1/3 of the ceiling "
               f"{'met' if g['posting_at_least_a_third'] else 'MISSED'}"]
+    lines.append("CPU ms per request (web workers / scheduler / PostgreSQL / this client):")
+    for phase, cpu in result["cpu_ms_per_request"].items():
+        web = cpu["ceiling"] if phase == "ceiling" else cpu["serve"]
+        lines.append(f"  {phase:8} {web} / {cpu['scheduler']} / {cpu['postgres']} / {cpu['client']}")
     lines += [f"error: {e}" for e in result["mixed_errors"] + result["burst_errors"]]
     return "\n".join(lines)
 
