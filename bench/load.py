@@ -1,15 +1,16 @@
 """Load test: people using Broker at once through `make serve`, beside the ceiling of the stack.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/load.py [--seconds 60] [--users 50] [--workers 3] [--think 0.5-1.5]
-                                   [--queued 700] [--burst-seconds 15] [--burst-users 12]
+    .venv/bin/python bench/load.py [--seconds 60] [--users 50] [--workers 3] [--threads 4]
+                                   [--think 0.5-1.5] [--queued 700] [--burst-seconds 15]
+                                   [--burst-users 12]
                                    [--database-url postgresql://postgres@127.0.0.1:5432/broker_load_bench]
                                    [--json FILE] [--keep]
 
 It makes a fresh database (dropped at the end unless --keep), migrates it and seeds managers,
 specialists (40/60 of --users) and --queued queued tasks through the real services, then starts
-`make serve` on it (gunicorn, --workers web workers, and the scheduler process) and, with the same
-gunicorn settings on another port, the ceiling: a bare Flask endpoint inserting one row
+`make serve` on it (gunicorn: --workers web workers of --threads threads; and the scheduler) and,
+with the same gunicorn settings on another port, the ceiling: a bare Flask endpoint inserting a row
 (bench/ceiling.py). This process is the client, on loopback (asyncio and aiohttp). Three phases:
 1. mixed: the people (bench/load_users.py) act for --seconds, each pausing --think seconds (a
    range) between requests, while the scheduler routes, sweeps and delivers as in production;
@@ -55,6 +56,7 @@ class Options:
     seconds: float = 60
     users: int = 50
     workers: int = 3
+    threads: int = 4
     think: tuple = (0.5, 1.5)
     queued: int = 700
     burst_seconds: float = 15
@@ -156,6 +158,7 @@ def start_servers(opts: Options, logs: Path) -> tuple[Server, Server]:
     """`make serve` on the database, and the ceiling app with the same gunicorn settings."""
     env = {**os.environ, "DATABASE_URL": opts.database_url, "SECRET_KEY": secrets.token_hex(32),
            "BROKER_ENV": "production", "BROKER_WORKERS": str(opts.workers),
+           "BROKER_THREADS": str(opts.threads),
            "BROKER_PROXY_HOPS": "1", "NO_PROXY": "127.0.0.1,localhost"}
     product = Server("make serve", ["make", "-s", "serve"],
                      {**env, "BROKER_BIND": f"127.0.0.1:{opts.port}"}, logs / "serve.log")
@@ -263,8 +266,8 @@ def goals(result: dict) -> dict:
 def report(result: dict) -> str:
     o = result["options"]
     lines = [f"Mixed load: {o['users']} people for {result['mixed_seconds']} s, pausing "
-             f"{o['think'][0]}-{o['think'][1]} s between requests; {o['workers']} web workers + "
-             f"the scheduler (make serve); {o['queued']} tasks queued at the start",
+             f"{o['think'][0]}-{o['think'][1]} s between requests; {o['workers']} web workers x "
+             f"{o['threads']} threads + the scheduler (make serve); {o['queued']} tasks queued at the start",
              f"{'endpoint':28} {'requests':>8} {'/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
              f" {'max ms':>8} {'errors':>6} {'409s':>5}"]
     lines.insert(1, f"Machine load average (1, 5, 15 min) before {result['load_average']['before']}, "
@@ -301,6 +304,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
     parser.add_argument("--think", default="0.5-1.5", help="seconds between a person's requests, a range")
     parser.add_argument("--queued", type=int, default=700)
     parser.add_argument("--burst-seconds", type=float, default=15)
@@ -312,8 +316,8 @@ def main(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
     low, _, high = args.think.partition("-")
-    opts = Options(args.seconds, args.users, args.workers, (float(low), float(high or low)),
-                   args.queued, args.burst_seconds, args.burst_users, args.database_url,
+    opts = Options(args.seconds, args.users, args.workers, args.threads,
+                   (float(low), float(high or low)), args.queued, args.burst_seconds, args.burst_users, args.database_url,
                    args.port, args.ceiling_port, args.keep)
     result = run(opts)
     print(report(result))
