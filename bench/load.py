@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -238,7 +239,10 @@ def run(opts: Options) -> dict:
         meter = CpuMeter({"serve": product.proc.pid, "ceiling": bare.proc.pid},
                          sqlalchemy_url(opts.database_url))
         try:
-            result = asyncio.run(measure(opts, logins, meter))
+            # In a thread of its own: the caller may run an event loop already (in the suite,
+            # Playwright's sync API leaves one running).
+            with ThreadPoolExecutor(1) as thread:
+                result = thread.submit(asyncio.run, measure(opts, logins, meter)).result()
         finally:
             meter.close()
     finally:
