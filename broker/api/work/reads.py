@@ -40,20 +40,23 @@ def task_items(tasks: list[Task], now: datetime) -> list[dict]:
             for t in tasks]
 
 
-def _task_views(tasks: list[Task], now: datetime) -> list[dict]:
+def _task_views(tasks: list[Task], now: datetime, who: dict | None = None) -> list[dict]:
     """Tasks complete but for their history: SLA with working hours and forecast, and routing."""
     sla = sla_views(tasks, now)
-    who = people(t.assignee_id for t in tasks)
+    who = people(t.assignee_id for t in tasks) if who is None else who
     return [dict(_plain(t, TASK_FIELDS), assignee=who.get(t.assignee_id),
                  sla=sla.get(t.id) or {"ack": None, "turnaround": None},
                  routing={"explanation": t.routing}) for t in tasks]
 
 
 def task_detail(task: Task, now: datetime) -> dict:
-    """One task complete, with its whole history."""
+    """One task complete, with its whole history. The assignee comes through the relationship:
+    after an assignee's own action it is the caller, already loaded."""
     events = db.session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id)
                                 .order_by(TaskEvent.id))
-    return dict(_task_views([task], now)[0], events=[_plain(e, EVENT_FIELDS) for e in events])
+    assignee = task.assignee
+    who = {assignee.id: _plain(assignee, ("id", "name", "timezone"))} if assignee else {}
+    return dict(_task_views([task], now, who)[0], events=[_plain(e, EVENT_FIELDS) for e in events])
 
 
 def brief_items(briefs: list[Brief], now: datetime) -> list[dict]:
