@@ -1,10 +1,11 @@
 # The two commands of the README: `make run` and `make test`. Both build .venv from scratch.
+# `make serve` is the production run (README, "Production").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test fuzz install install-test clean
+.PHONY: run serve test fuzz install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,11 @@ run: install
 	$(BIN)/broker db upgrade
 	$(BIN)/broker demo --if-empty
 	$(BIN)/broker run --host 127.0.0.1 --port 5000
+
+# Migrate, then gunicorn's web workers and one scheduler process (Procfile), stopped together.
+serve: install
+	$(BIN)/broker db upgrade
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --no-colour --procfile broker/Procfile --app-root .
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

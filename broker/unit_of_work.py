@@ -10,14 +10,20 @@ from broker.errors import StaleRow
 from broker.extensions import db
 
 
-def commit():
+def commit(expire: bool = True):
     """Commit the session's transaction; a row another transaction changed first (the version
-    check failed) is a StaleRow, a 409, with the transaction rolled back."""
+    check failed) is a StaleRow, a 409, with the transaction rolled back. `expire=False` keeps
+    what the session holds as stored, for a service that only created rows: the caller then
+    renders them without reading them back."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, expire
     try:
-        db.session.commit()
+        session.commit()
     except StaleDataError:
-        db.session.rollback()
+        session.rollback()
         raise StaleRow("The task changed while this request ran; reload it and try again.")
+    finally:
+        session.expire_on_commit = expiring
 
 
 def transaction(service):
@@ -30,3 +36,4 @@ def transaction(service):
             db.session.rollback()
             raise
     return run
+

@@ -26,6 +26,7 @@ class Channel(Protocol):
     model: type  # a table with the outbox's delivery columns (state, attempts, claims...)
     options: tuple  # loader options for reading claimed rows (their user, their endpoint)
     pause_target_on_failure: bool  # one failure holds the target's other rows until its retry
+    timeout_setting: str  # the config key of one send's timeout (the claim lease outlasts three)
 
     def due_also(self, at: datetime):
         """Conditions a queued row must also meet to be due (None: none)."""

@@ -62,12 +62,12 @@ def default_slack_sink() -> Sink:
     return SlackWebhookSink(timeout=current_app.config.get("BROKER_SLACK_TIMEOUT", 10))
 
 
-def lease() -> timedelta:
-    """How long a claim holds (OUTBOX_LEASE_SECONDS), never less than three sends' timeouts, so
-    a live sender never loses it; a dead one's rows wait that long before another takes them."""
+def lease(timeout_setting: str = "BROKER_SLACK_TIMEOUT") -> timedelta:
+    """How long a claim holds (OUTBOX_LEASE_SECONDS), never less than three sends' timeouts of
+    the channel, so a live sender never loses it; a dead one's rows wait that long before another
+    takes them."""
     config = current_app.config
-    timeout = max(config.get(key, 10) for key in ("BROKER_SLACK_TIMEOUT", "BROKER_WEBHOOK_TIMEOUT"))
-    return timedelta(seconds=max(config["OUTBOX_LEASE_SECONDS"], 3 * timeout))
+    return timedelta(seconds=max(config["OUTBOX_LEASE_SECONDS"], 3 * config.get(timeout_setting, 10)))
 
 
 def deliver_outbox(now: datetime, slack: Sink | None = None, rng: random.Random | None = None,
@@ -103,7 +103,7 @@ def _due(channel: Channel, at: datetime):
     model, also = channel.model, channel.due_also(at)
     queued = and_(model.state == QUEUED, model.next_attempt_at <= at)
     return or_(queued if also is None else and_(queued, also),
-               and_(model.state == SENDING, model.claimed_at < at - lease()))
+               and_(model.state == SENDING, model.claimed_at < at - lease(channel.timeout_setting)))
 
 
 def claim(token: str, at: datetime, size: int, channel: Channel | None = None) -> list[Claimed]:
@@ -182,6 +182,7 @@ class NotificationChannel:
     model = Notification
     options = (selectinload(Notification.user),)
     pause_target_on_failure = False  # only a 429 holds a user's other messages
+    timeout_setting = "BROKER_SLACK_TIMEOUT"
 
     def __init__(self, slack: Sink):
         self.slack = slack

@@ -11,8 +11,9 @@ from broker.worktime.arithmetic import WorkWeek
 from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Clock
 from sla.models import BusinessCalendar, SlaClock
-from sla.status import STATUSES, clock_view, forecast_finish
+from sla.status import STATUSES, clock_status, clock_summary, clock_view, forecast_finish
 from tasks import lifecycle
+from tasks.models import Task
 
 
 def _clock(row: SlaClock) -> Clock:
@@ -36,7 +37,7 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
         return {}
     rows = db.session.scalars(select(SlaClock).where(SlaClock.task_id.in_([t.id for t in tasks]))
                               .order_by(SlaClock.task_id, SlaClock.target, SlaClock.cycle)).all()
-    weeks = {c.name: week_of(c) for c in db.session.scalars(select(BusinessCalendar))}
+    weeks = _calendar_weeks()
     people = _assignee_weeks(tasks)
     by_task: dict[int, dict] = {t.id: {"ack": None, "turnaround": None} for t in tasks}
     tasks_by_id = {t.id: t for t in tasks}
@@ -46,6 +47,42 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
         view = _iso(clock_view(clock, week, now, _forecast(task, clock, people, now)))
         by_task[row.task_id][row.target] = dict(view, cycle=row.cycle) if row.cycle else view
     return by_task
+
+
+def sla_summaries(task_ids, now: datetime) -> dict[int, dict]:
+    """Each task's targets as {due_at, status} (the latest cycle of each), in one or two queries:
+    what lists show, without the working-hours sums and the forecast of the task's own view."""
+    ids = list(task_ids)
+    rows = db.session.scalars(select(SlaClock).where(SlaClock.task_id.in_(ids))
+                              .order_by(SlaClock.task_id, SlaClock.target, SlaClock.cycle)).all()
+    paused = any(r.paused_since and not (r.met_at or r.stopped_at) for r in rows)
+    weeks = _calendar_weeks() if paused else {}
+    by_task: dict[int, dict] = {i: {"ack": None, "turnaround": None} for i in ids}
+    for row in rows:
+        clock = _clock(row)
+        by_task[row.task_id][row.target] = _iso(clock_summary(clock, weeks.get(clock.calendar), now))
+    return by_task
+
+
+def brief_sla_counts(brief_ids, now: datetime) -> dict[int, dict]:
+    """Per brief, how many of its tasks' targets stand in each status now (latest cycle of each
+    target; at_risk as in sla_summaries), in one query: {brief_id: {target: {status: n}}}."""
+    c = SlaClock
+    rows = db.session.execute(
+        select(Task.brief_id, c.task_id, c.target, c.due_at, c.warn_at, c.met_at, c.stopped_at,
+               c.paused_since).join(Task, Task.id == c.task_id)
+        .where(Task.brief_id.in_(list(brief_ids))).order_by(c.task_id, c.target, c.cycle)).all()
+    latest = {(row.task_id, row.target): row for row in rows}  # the row has what a status needs
+    counts: dict[int, dict] = {i: {} for i in brief_ids}
+    for row in latest.values():
+        status = clock_status(row, now)[0]
+        per_target = counts[row.brief_id].setdefault(row.target, {})
+        per_target[status] = per_target.get(status, 0) + 1
+    return counts
+
+
+def _calendar_weeks() -> dict[str, WorkWeek]:
+    return {c.name: week_of(c) for c in db.session.scalars(select(BusinessCalendar))}
 
 
 def _iso(view: dict) -> dict:
@@ -67,7 +104,6 @@ def with_status(status: str, now: datetime):
     at_risk is not in SQL: here at_risk means the warn share has passed."""
     if status not in STATUSES:
         raise ValueError(status)
-    from tasks.models import Task
     c = SlaClock
     running = and_(c.met_at.is_(None), c.stopped_at.is_(None))
     conditions = {

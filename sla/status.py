@@ -45,6 +45,18 @@ def clock_view(clock: Clock, week: WorkWeek, now: datetime,
     return view
 
 
+def clock_summary(clock: Clock, week: WorkWeek | None, now: datetime) -> dict:
+    """due_at and status alone, as lists show them: no working-hours sums and no forecast, so
+    at_risk means the warning share has passed (as in the status filter). `week` is needed only
+    for a paused clock, whose due instant is the one it would have if work resumed now."""
+    due = clock.due_at
+    if clock.paused_since and not (clock.met_at or clock.stopped_at):
+        remaining = _hours(week, clock.paused_since, due)
+        if remaining > 0:
+            due = deadline(week, now, remaining)
+    return {"due_at": due, "status": clock_status(clock, now)[0]}
+
+
 def clock_status(clock: Clock, now: datetime, share: float = 0.0,
                  forecast: datetime | None = None) -> tuple[str, dict | None]:
     """The status at `now` and, when at risk, why."""

@@ -9,7 +9,7 @@ covered too, and several events of one request cost one recomputation.
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 
 from broker.db_events import gathered
 from broker.extensions import db
@@ -32,7 +32,8 @@ def mark_clocks_on_commit(task, event=None, **_):
     if event is None or event.type not in CLOCK_EVENTS:
         return
     pending = gathered(db.session, CLOCKS, dict)
-    entry = pending.setdefault(id(task), {"task": task, "updated": None})
+    entry = pending.setdefault(id(task), {"task": task, "updated": None,
+                                          "new": inspect(task).transient or inspect(task).pending})
     if event.type == "updated":
         entry["updated"] = event
 
@@ -44,27 +45,41 @@ def recompute_clocks_in(session, pending: dict):
     entries = [e for e in pending.values() if e["task"].id is not None]
     if not entries:
         return
-    known = _Known(session, [e["task"].id for e in entries])
+    known = _Known(session, [e["task"].id for e in entries if not e["new"]],
+                   [e["task"] for e in entries if e["new"]])
     for entry in entries:
         updated = entry["updated"]
         recompute_clocks(session, entry["task"], announce_at=updated.at if updated else None,
                          known=known)
+    known.write_new_clocks(session)
 
 
 class _Known:
-    """Policies, calendars, clocks and event histories of many tasks, read in four queries."""
+    """Policies, calendars, clocks and event histories of many tasks, read in at most four
+    queries. Tasks made in this transaction (`new`) have no clocks yet and their whole history
+    in memory, so posting a brief reads neither."""
 
-    def __init__(self, session, task_ids: list[int]):
+    def __init__(self, session, task_ids: list[int], new: tuple = ()):
         self.policies = {(p.work_type, p.priority): p for p in session.scalars(select(SlaPolicy))}
         self.weeks = {c.name: week_of(c) for c in session.scalars(select(BusinessCalendar))}
         self.clocks = defaultdict(list)
+        self.events = defaultdict(list)
+        self.new_clocks: list[dict] = []  # rows to insert in one executemany, not ORM objects
+        for task in new:
+            self.events[task.id] = [(e.type, e.at) for e in task.events]
+        if not task_ids:
+            return
         for clock in session.scalars(select(SlaClock).where(SlaClock.task_id.in_(task_ids))):
             self.clocks[clock.task_id].append(clock)
-        self.events = defaultdict(list)
         for task_id, type_, at in session.execute(
                 select(TaskEvent.task_id, TaskEvent.type, TaskEvent.at)
                 .where(TaskEvent.task_id.in_(task_ids)).order_by(TaskEvent.id)):
             self.events[task_id].append((type_, at))
+
+    def write_new_clocks(self, session):
+        if self.new_clocks:
+            session.execute(insert(SlaClock.__table__), self.new_clocks)
+            self.new_clocks = []
 
 
 def policy_of(row: SlaPolicy) -> Policy:
@@ -74,7 +89,11 @@ def policy_of(row: SlaPolicy) -> Policy:
 def recompute_clocks(session, task, announce_at=None, known: _Known | None = None):
     """Derive the task's clocks from its history and store them; when `announce_at` is given and a
     due instant moved, record an `sla_recomputed` event saying from what to what."""
-    known = known or _Known(session, [task.id])
+    if known is None:
+        known = _Known(session, [task.id])
+        recompute_clocks(session, task, announce_at, known)
+        known.write_new_clocks(session)
+        return
     row = known.policies.get((task.work_type, task.priority))
     if row is None or task.id is None:
         return
@@ -89,9 +108,9 @@ def recompute_clocks(session, task, announce_at=None, known: _Known | None = Non
     for spec in specs:
         clock = existing.pop((spec.target, spec.cycle), None)
         if clock is None:
-            clock = SlaClock(task_id=task.id, target=spec.target, cycle=spec.cycle)
-            session.add(clock)
-        elif clock.due_at != spec.due_at:
+            known.new_clocks.append({"task_id": task.id, **{n: getattr(spec, n) for n in CLOCK_FIELDS}})
+            continue
+        if clock.due_at != spec.due_at:
             key = spec.target if spec.cycle == 0 else f"{spec.target}:{spec.cycle}"
             moved[key] = [clock.due_at.isoformat(), spec.due_at.isoformat()]
         for name in FIELDS:

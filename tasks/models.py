@@ -47,10 +47,14 @@ class Brief(db.Model):
     @property
     def status(self) -> str:
         """open while any task is open; otherwise done, or cancelled when nothing was approved."""
-        states = {t.state for t in self.tasks}
-        if states & OPEN:
-            return "open"
-        return "done" if APPROVED in states else "cancelled"
+        return brief_status({t.state for t in self.tasks})
+
+
+def brief_status(states) -> str:
+    """A brief's status from the states its tasks are in (see Brief.status)."""
+    if set(states) & OPEN:
+        return "open"
+    return "done" if APPROVED in states else "cancelled"
 
 
 class Task(db.Model):

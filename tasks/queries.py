@@ -1,7 +1,8 @@
 """Read side of briefs and tasks: what each actor may see, and what a specialist may claim."""
+import json
 from datetime import datetime
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import Text, case, cast, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from broker.errors import NotAllowed, NotFound
@@ -10,7 +11,7 @@ from broker.people import permissions
 from broker.people.models import User
 from broker.people.permissions import Scope, TaskFacts
 from tasks import lifecycle
-from tasks.eligibility import Candidate, refusal
+from tasks.eligibility import Candidate, momentary_refusal, refusal
 from tasks.models import Brief, Task
 from tasks.vocabulary import PRIORITY_RANK
 
@@ -32,8 +33,7 @@ def candidate(user: User) -> Candidate:
 
 def visible_tasks(actor: User):
     """A select() of the tasks `actor` may see, scoped by permissions.task_scope."""
-    query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
-                                 selectinload(Task.events))
+    query = select(Task)  # views read what they render in one batch (broker/api/work/reads.py)
     return scoped_tasks(query, permissions.task_scope(actor))
 
 
@@ -71,10 +71,7 @@ def task_for(actor: User, task_id: int) -> Task:
 def visible_briefs(actor: User):
     """A select() of the briefs `actor` may see, newest first (permissions.brief_scope)."""
     scope = permissions.brief_scope(actor)
-    query = select(Brief).options(
-        selectinload(Brief.owner),
-        selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
-    ).order_by(Brief.id.desc())
+    query = select(Brief).order_by(Brief.id.desc())
     return query if scope.everything else query.where(Brief.owner_id == scope.owner_id)
 
 
@@ -88,15 +85,48 @@ def brief_for(actor: User, brief_id: int) -> Brief:
     return brief
 
 
-def available_tasks(actor: User, now: datetime) -> list[Task]:
-    """Queued tasks this specialist could claim now, most urgent first."""
+def available_task_ids(actor: User, now: datetime) -> list[int]:
+    """Ids of the queued tasks this specialist could claim now, most urgent first (urgency_key's
+    order, sorted by the database). Only ids and skills are read, and each distinct skills list is
+    judged once, so a page costs little more with thousands of tasks queued than with ten."""
     permissions.require(actor, permissions.TAKE_WORK, "Only specialists pick tasks.")
     who = candidate(actor)
-    queued = db.session.scalars(
-        select(Task).where(Task.state == lifecycle.QUEUED).order_by(Task.id)
-    ).all()
-    eligible = [t for t in queued if refusal(t.skills, who, now) is None]
-    return sorted(eligible, key=urgency_key)
+    if momentary_refusal(who, now):
+        return []
+    queued = db.session.execute(
+        select(Task.id, cast(Task.skills, Text)).where(Task.state == lifecycle.QUEUED)
+        .order_by(case(PRIORITY_RANK, value=Task.priority), Task.due_at.is_(None), Task.due_at,
+                  Task.created_at, Task.id))
+    verdicts: dict[str, bool] = {}
+    eligible = []
+    for task_id, skills in queued:
+        if skills not in verdicts:
+            verdicts[skills] = refusal(json.loads(skills), who, now) is None
+        if verdicts[skills]:
+            eligible.append(task_id)
+    return eligible
+
+
+def available_tasks(actor: User, now: datetime) -> list[Task]:
+    """Queued tasks this specialist could claim now, most urgent first."""
+    return tasks_in_order(available_task_ids(actor, now))
+
+
+def tasks_in_order(ids: list[int], *options) -> list[Task]:
+    """The tasks with these ids, in the order given, in one query."""
+    found = {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*options))}
+    return [found[i] for i in ids if i in found]
+
+
+def state_counts(brief_ids) -> dict[int, dict[str, int]]:
+    """How many tasks of each brief stand in each state, in one query."""
+    ids = list(brief_ids)
+    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for brief_id, state, n in db.session.execute(
+            select(Task.brief_id, Task.state, func.count()).where(Task.brief_id.in_(ids))
+            .group_by(Task.brief_id, Task.state)):
+        counts[brief_id][state] = n
+    return counts
 
 
 def urgency_key(task: Task):

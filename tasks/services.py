@@ -11,6 +11,7 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people import permissions
 from broker.people.models import SpecialistProfile, User
+from broker.timeutil import to_utc
 from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
@@ -69,12 +70,14 @@ def create_brief(owner: User, data: dict, now: datetime) -> Brief:
         record_event(task, "created", owner, now, None, task.state,
                      {"priority": task.priority, "work_type": task.work_type})
     db.session.add(brief)
-    commit()
+    commit(expire=False)
     return brief
 
 
 def _task_fields(spec: dict, catalogue: dict) -> dict:
     fields = dict(spec)
+    if fields.get("due_at") is not None:  # as stored, since the new task is returned unreloaded
+        fields["due_at"] = to_utc(fields["due_at"])
     if fields.get("skills") is None:
         fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
     fields.setdefault("priority", DEFAULT_PRIORITY)

@@ -1,4 +1,5 @@
-"""Paging a select() for flask-smorest's @blp.paginate(), safe for absurd page numbers."""
+"""Paging a select() (or a list of ids) for flask-smorest's @blp.paginate(), safe for absurd page
+numbers."""
 from sqlalchemy import func, select
 
 from broker.extensions import db
@@ -12,3 +13,10 @@ def page_of(stmt, pagination) -> list:
     if offset >= total:
         return []
     return db.session.scalars(stmt.limit(pagination.page_size).offset(offset)).unique().all()
+
+
+def page_of_ids(ids: list, pagination) -> list:
+    """The requested page of an already ordered list of ids; sets the total likewise."""
+    pagination.item_count = len(ids)
+    offset = (pagination.page - 1) * pagination.page_size
+    return ids[offset:offset + pagination.page_size]

@@ -1,4 +1,7 @@
 """broker run (development server with the scheduler inside) and broker scheduler (alone)."""
+import signal
+import sys
+
 import click
 from werkzeug.serving import run_simple
 from flask import current_app
@@ -25,7 +28,9 @@ def run(host, port):
 @click.command("scheduler")
 @with_appcontext
 def scheduler():
-    """Run the scheduler alone, in the foreground, until interrupted."""
+    """Run the scheduler alone, in the foreground, until interrupted (Ctrl-C or TERM, as `make
+    serve` stops it: the job running then finishes first)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo("scheduler: starting in the foreground; Ctrl-C stops it")
     try:
         _start(current_app._get_current_object(), blocking=True)

@@ -1,5 +1,5 @@
 """Browser pages: login session, CSRF-protected forms, Jinja templates."""
-from functools import wraps
+from functools import cache, wraps
 
 import pendulum
 from flask import Blueprint, abort
@@ -39,8 +39,14 @@ def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
     if value is None:
         return "—"
     moment = pendulum.parse(value) if isinstance(value, str) else pendulum.instance(value)
-    local = moment.in_timezone(tz)
+    local = moment.in_timezone(_zone(tz))
     return f"{local.format(fmt)} {local.format('zz')}"
+
+
+@cache
+def _zone(tz: str):
+    """pendulum's zone, built once per name: building one reads the zone's file each time."""
+    return pendulum.timezone(tz)
 
 
 def register_web(app):

@@ -5,7 +5,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from broker.api.work.schemas import NOTE_MAX, BriefCreateSchema
+from broker.api.work.reads import brief_items
+from broker.api.work.schemas import NOTE_MAX, BriefCreateSchema, work_type_catalogue
 from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.people import permissions
@@ -15,6 +16,7 @@ from tasks import lifecycle, queries, services
 from tasks.models import Task, WorkType
 from tasks.vocabulary import OBJECTIVES, PRIORITIES
 
+PAGE_SIZE = 50  # briefs on one page of /briefs, newest first
 
 
 def _work_types() -> list[WorkType]:
@@ -24,8 +26,11 @@ def _work_types() -> list[WorkType]:
 @web.route("/briefs")
 @permission_required(permissions.READ_BRIEFS)
 def briefs():
-    rows = db.session.scalars(queries.visible_briefs(current_user)).all()
-    return render_template("briefs/list.html", briefs=rows)
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    rows = db.session.scalars(queries.visible_briefs(current_user).limit(PAGE_SIZE + 1)
+                              .offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("briefs/list.html", briefs=brief_items(rows[:PAGE_SIZE], utcnow()),
+                           states=lifecycle.STATES, page=page, more=len(rows) > PAGE_SIZE)
 
 
 def _render_form(form, rows, brief_errors=None, task_errors=None, status=200, focus_row=None):
@@ -52,7 +57,8 @@ def new_brief():
     # Collect every problem (parsing, schema, domain rules) so one round trip reports them all.
     data, row_of, errors = brief_form.payload(request.form, rows, current_user.timezone)
     try:
-        loaded = BriefCreateSchema().load(data)
+        with work_type_catalogue():
+            loaded = BriefCreateSchema().load(data)
     except ValidationError as exc:
         errors = brief_form.merge(exc.messages, errors)
     if not errors:

@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSchema,
                                      RequiredReasonSchema, SubmitSchema)
@@ -14,12 +15,13 @@ from broker.web import permission_required, web
 from broker.web.form_fields import error_text
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
-from tasks.models import Brief, Task
+from tasks.models import Task
 
 # The page's buttons, each with the API's schema for its fields (one set of rules for both).
 STEPS = {"accept": None, "decline": RequiredReasonSchema, "block": RequiredReasonSchema,
          "unblock": ReasonSchema, "submit": SubmitSchema, "resume": NoteSchema}
 FIELDS = ("reason", "note", "deliverable_url")
+AVAILABLE_PAGE = 25  # tasks on one page of /available, most urgent first
 
 
 def _render_queue(errors=None, typed=None, status=200):
@@ -93,11 +95,13 @@ def _run_step(task_id: int, action: str, details: dict) -> Task:
 @permission_required(permissions.TAKE_WORK)
 def available():
     now = utcnow()
-    rows = queries.available_tasks(current_user, now)
-    # One query for the briefs, so each card's task.brief comes from the identity map.
-    db.session.scalars(select(Brief).where(Brief.id.in_({t.brief_id for t in rows}))).all()
-    waiting = None if rows else momentary_refusal(queries.candidate(current_user), now)
-    return render_template("specialist/available.html", tasks=rows, waiting=waiting)
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    ids = queries.available_task_ids(current_user, now)
+    shown = ids[(page - 1) * AVAILABLE_PAGE:page * AVAILABLE_PAGE]
+    rows = queries.tasks_in_order(shown, selectinload(Task.brief))
+    waiting = None if ids else momentary_refusal(queries.candidate(current_user), now)
+    return render_template("specialist/available.html", tasks=rows, waiting=waiting, page=page,
+                           more=len(ids) > page * AVAILABLE_PAGE, total=len(ids))
 
 
 @web.route("/tasks/<id:task_id>/claim", methods=["POST"])

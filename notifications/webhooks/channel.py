@@ -29,6 +29,7 @@ class WebhookChannel:
     model = WebhookDelivery
     options = (selectinload(WebhookDelivery.endpoint),)
     pause_target_on_failure = True  # one failure holds the endpoint's other rows until its retry
+    timeout_setting = "BROKER_WEBHOOK_TIMEOUT"
 
     def __init__(self, sink=None):
         self.sink = sink or default_webhook_sink()

@@ -29,9 +29,14 @@ def test_task_api_shows_each_target(client, make):
     assert ack["status"] == "on_track" and ack["calendar"] == "24x7"
     assert 0.9 < ack["remaining_hours"] <= 1 and ack["elapsed_hours"] < 0.1
     listed = client.get("/api/v1/tasks", headers=m.headers).json
-    assert listed[0]["sla"]["turnaround"]["due_at"] == sla["turnaround"]["due_at"]
+    assert listed[0]["sla"]["turnaround"] == {"due_at": sla["turnaround"]["due_at"],
+                                              "status": "on_track"}
     brief = client.get("/api/v1/briefs", headers=m.headers).json[0]
-    assert brief["tasks"][0]["sla"]["ack"]["status"] == "on_track"
+    assert brief["sla_statuses"] == {"ack": {"on_track": 1}, "turnaround": {"on_track": 1}}
+    assert brief["task_states"] == {"queued": 1} and brief["task_count"] == 1
+    detail = client.get(f"/api/v1/briefs/{brief['id']}", headers=m.headers).json
+    shown = detail["tasks"][0]["sla"]["ack"]  # complete, as on the task itself
+    assert shown["due_at"] == ack["due_at"] and shown["calendar"] == "24x7" and "remaining_hours" in shown
 
 
 def test_sla_status_filter(client, make, app):

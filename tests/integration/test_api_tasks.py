@@ -279,3 +279,24 @@ def test_offers_go_only_to_specialists_who_can_take_the_task(make, app):
         with pytest.raises(Conflict, match="capacity"):
             services.offer(t2, db.session.get(User, full.id), now + timedelta(hours=1), now)
         assert [e.type for e in queries.task_for(db.session.get(User, m.id), t2).events] == ["created"]
+
+
+def test_available_work_comes_in_urgency_order_page_by_page(client, make, app):
+    """The database sorts the queue as urgency_key does (priority, due date with none last,
+    posting time, id), and pages cut that order."""
+    from sqlalchemy import select
+    from tasks.models import Task
+    from tasks.queries import urgency_key
+    m, s = make.user("manager"), make.specialist(capacity=5)
+    now = utcnow()
+    for priority, days in [("low", 2), ("high", None), ("high", 5), ("urgent", None), ("high", 1),
+                           ("normal", 3), ("high", 5)]:
+        make.brief(m, priority=priority, due_at=now + timedelta(days=days) if days else None)
+    shown = []
+    for page in (1, 2, 3):
+        r = client.get(f"/api/v1/tasks/available?page={page}&page_size=3", headers=s.headers)
+        shown += [t["id"] for t in r.json]
+    with app.app_context():
+        tasks = db.session.scalars(select(Task)).all()
+        assert shown == [t.id for t in sorted(tasks, key=urgency_key)]
+        db.session.remove()

@@ -1,5 +1,8 @@
-"""Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too)."""
-from flask import g
+"""Schemas of the briefs and tasks API (the brief form loads BriefCreateSchema too). They shape
+plain data the views read (broker/api/work/reads.py) and never query."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -8,9 +11,8 @@ from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow
 from tasks.lifecycle import STATES
-from sla.queries import sla_views
 from sla.status import STATUSES
-from tasks.models import Task, WorkType
+from tasks.models import WorkType
 from tasks.vocabulary import DEFAULT_PRIORITY, OBJECTIVES, PRIORITIES
 
 TITLE = validate.Length(min=1, max=200)
@@ -22,9 +24,24 @@ def in_future(value):
         raise ValidationError("Due date is in the past.")
 
 
+KNOWN_WORK_TYPES: ContextVar[tuple[str, ...]] = ContextVar("known_work_types")
+
+
+@contextmanager
+def work_type_catalogue():
+    """Read the work-type catalogue once for loading a brief; its tasks' work types are checked
+    against it (so a brief of fifty tasks costs one query, not fifty)."""
+    token = KNOWN_WORK_TYPES.set(tuple(db.session.scalars(select(WorkType.slug).order_by(WorkType.slug))))
+    try:
+        yield
+    finally:
+        KNOWN_WORK_TYPES.reset(token)
+
+
 def known_work_type(slug: str):
-    """Work types are a catalogue: refuse unknown slugs here, so every error comes in one answer."""
-    known = db.session.scalars(select(WorkType.slug).order_by(WorkType.slug)).all()
+    """Work types are a catalogue: refuse unknown slugs here, so every error comes in one answer
+    (against the catalogue the view read with work_type_catalogue)."""
+    known = KNOWN_WORK_TYPES.get()
     if slug not in known:
         raise ValidationError(f"Unknown work type {slug!r}; known: {', '.join(known)}.")
 
@@ -67,7 +84,14 @@ class PersonRefSchema(Schema):
     timezone = fields.String()
 
 
-class TaskSchema(Schema):
+class SlaTargetSummarySchema(Schema):
+    due_at = fields.String(metadata={"format": "date-time"})
+    status = fields.String(metadata={"enum": list(STATUSES)})
+
+
+class TaskSummarySchema(Schema):
+    """A task as lists show it: its fields, assignee, and each SLA target's due instant and status
+    (at_risk there means the warning share has passed; the forecast is on the task itself)."""
     id = fields.Integer()
     brief_id = fields.Integer()
     title = fields.String()
@@ -86,33 +110,21 @@ class TaskSchema(Schema):
     accepted_at = fields.AwareDateTime(allow_none=True)
     first_submitted_at = fields.AwareDateTime(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
-    sla = fields.Method("_sla")
-    routing = fields.Method("_routing")
+    sla = fields.Dict(keys=fields.String(),
+                      values=fields.Nested(SlaTargetSummarySchema, allow_none=True))
+
+
+class BriefTaskSchema(TaskSummarySchema):
+    """A task inside its brief: complete but for its history."""
+    sla = fields.Dict(metadata={"description": "Each target's due instant, status and working "
+                                               "hours; null where no policy applies."})
+    routing = fields.Dict(metadata={"description": "The latest routing decision: who was "
+                                                   "offered the task and why, or why it waits."})
+
+
+class TaskSchema(BriefTaskSchema):
+    """One task complete, with its history."""
     events = fields.List(fields.Nested(EventSchema))
-
-    def _sla(self, task):
-        """Each target's due instant, status and working hours; null where no policy applies."""
-        return task_sla(task)
-
-    def _routing(self, task):
-        """The latest routing decision: who was offered the task and why, or why it waits."""
-        return {"explanation": task.routing}
-
-
-def task_sla(task) -> dict:
-    """The task's SLA view. The first call in a request loads the clocks of every task the session
-    holds (the page being dumped) in one go, so lists cost a fixed number of queries."""
-    cache = g.setdefault("sla_views", {})
-    if task.id not in cache:
-        held = [obj for key, obj in db.session.identity_map.items()
-                if key[0] is Task and key[1][0] not in cache]
-        cache.update(sla_views(held or [task], utcnow()))
-    return cache.get(task.id) or {"ack": None, "turnaround": None}
-
-
-class TaskSummarySchema(TaskSchema):
-    class Meta:
-        exclude = ("events",)
 
 
 class BriefCreateSchema(Schema):
@@ -125,7 +137,9 @@ class BriefCreateSchema(Schema):
                         validate=validate.Length(min=1, max=50, error="Add between 1 and 50 tasks."))
 
 
-class BriefSchema(Schema):
+class BriefSummarySchema(Schema):
+    """A brief as lists show it: its fields, its tasks counted by state and its tasks' SLA targets
+    counted by status (latest cycle of each target), without the tasks themselves."""
     id = fields.Integer()
     title = fields.String()
     description = fields.String()
@@ -136,7 +150,27 @@ class BriefSchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
-    tasks = fields.List(fields.Nested(TaskSummarySchema))
+    task_count = fields.Integer()
+    task_states = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                              metadata={"example": {"queued": 2, "in_progress": 1}})
+    sla_statuses = fields.Dict(keys=fields.String(), values=fields.Dict(
+        keys=fields.String(), values=fields.Integer()),
+        metadata={"example": {"ack": {"met": 1, "on_track": 2}, "turnaround": {"at_risk": 3}}})
+
+
+class BriefSchema(Schema):
+    """One brief with its tasks, each complete but for its history."""
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    objective = fields.String()
+    success_metric = fields.String()
+    campaign = fields.String(allow_none=True)
+    owner_id = fields.Integer()
+    owner = fields.Nested(PersonRefSchema)
+    status = fields.String()
+    created_at = fields.AwareDateTime()
+    tasks = fields.List(fields.Nested(BriefTaskSchema))
 
 
 class TaskQuerySchema(Schema):
