@@ -3,6 +3,7 @@ from broker.extensions import api, csrf
 
 
 def register_api(app):
+    from broker.api.bodies import refuse_non_json_body
     from broker.api.errors import register_error_handlers
     from broker.api.health import blp as health
     from broker.api.notifications.views import blp as notifications
@@ -13,4 +14,5 @@ def register_api(app):
     for blueprint in (health, people, work, notifications, sla):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
+    app.before_request(refuse_non_json_body)
     register_error_handlers(app)
