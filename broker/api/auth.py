@@ -4,7 +4,7 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import abort
 
-from broker.people.services import user_for_token
+from broker.people.tokens import user_for_token
 
 
 def current_api_user():

@@ -1,5 +1,4 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
-import hashlib
 import secrets
 from functools import cache
 from datetime import datetime
@@ -11,23 +10,11 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.hours import hours_errors
 from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
-from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.sessions import end_sessions
+from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (user_for_token: callers import it here)
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import transaction
-
-TOKEN_PREFIX = "brk_"
-
-
-def hash_token(token: str) -> str:
-    """Tokens carry 256 random bits, so one SHA-256 is enough (no slow hash needed)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token(user: User) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10]))
-    return token
-
 
 def _check_user_fields(email: str, timezone: str, role: str):
     errors = {}
@@ -57,21 +44,9 @@ def create_user(email: str, name: str, role: str, timezone: str, password: str |
     user = _build_user(email, name, role, timezone, password, now)
     if role == "specialist":
         user.profile = SpecialistProfile(working_hours={})
-    token = _new_token(user)
+    _, token = issue_token(user, now=now)
     db.session.commit()
     return user, token
-
-
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    if not token or not token.startswith(TOKEN_PREFIX):
-        return None
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def user_by_password(email: str, password: str) -> User | None:
@@ -94,6 +69,7 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
         raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
     if "password" in changes:
         user.password_hash = generate_password_hash(changes.pop("password"))
+        end_sessions(user)  # a stolen session must not outlive the password it was opened with
     if "slack_webhook_url" in changes:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
     for key, value in changes.items():
@@ -151,7 +127,7 @@ def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, st
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
-    token = _new_token(user)
+    _, token = issue_token(user, now=now)
     db.session.commit()
     return user, token
 
