@@ -148,3 +148,11 @@ def test_reading_with_a_fresh_stamp_writes_nothing(client, make, app):
     with counted(app) as statements:
         assert client.get("/api/v1/me", headers=m.headers).status_code == 200
     assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE")], statements
+
+
+def test_the_new_endpoints_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/tokens"])
+    assert "delete" in paths["/api/v1/tokens/{token_id}"]
+    assert "patch" in paths["/api/v1/users/{user_id}"]
+    assert "204" in paths["/api/v1/tokens/{token_id}"]["delete"]["responses"]
