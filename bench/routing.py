@@ -31,7 +31,7 @@ from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, Us
 from broker.routing import store  # noqa: E402
 from broker.routing.assign import assign_round  # noqa: E402
 from broker.routing.engine import Round  # noqa: E402
-from broker.routing.model import Weights  # noqa: E402
+from broker.routing.round_data import Weights  # noqa: E402
 from broker.routing.service import route_round  # noqa: E402
 from tasks.models import Brief, Task  # noqa: E402
 

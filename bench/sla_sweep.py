@@ -28,6 +28,7 @@ from flask_migrate import upgrade  # noqa: E402
 from broker.app import create_app  # noqa: E402
 from broker.extensions import db  # noqa: E402
 from broker.people.models import User  # noqa: E402
+from sla.sweep import ESCALATION_STEPS  # noqa: E402
 from tasks.models import Brief, Task  # noqa: E402
 
 NOW = datetime(2030, 3, 6, 12, 0, tzinfo=timezone.utc)
@@ -35,7 +36,8 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_SCRATCH = "broker_sla_bench"
 STATES = [("queued", 25), ("offered", 10), ("in_progress", 35), ("blocked", 10),
           ("submitted", 10), ("changes_requested", 10)]
-LADDER = {"warning": "warn_at", "breach": "due_at", "escalation": "escalate_at"}
+# Each escalation step and the clock column whose instant triggers it.
+STEP_COLUMNS = {step: column for step, (column, _event) in ESCALATION_STEPS.items()}
 
 
 def _clock(task_id, target, cycle, start, due, paused=None, met=None):
@@ -82,7 +84,7 @@ def fired_before(clocks, tasks) -> list[dict]:
     for c in clocks:
         if c["met_at"] or c["stopped_at"]:
             continue
-        for step, column in LADDER.items():
+        for step, column in STEP_COLUMNS.items():
             instant = c[column]
             if instant > earlier or (c["paused_since"] and instant > c["paused_since"]):
                 continue
@@ -128,7 +130,7 @@ def seed(n: int) -> dict:
 
 def naive_loop(now: datetime) -> int:
     """What a first implementation would do: every open task, its clocks, status in Python."""
-    from broker.people.business_hours import always
+    from broker.worktime.arithmetic import always
     from sla.models import SlaClock, SlaEscalation
     from sla.queries import _clock
     from sla.status import clock_view
@@ -140,7 +142,7 @@ def naive_loop(now: datetime) -> int:
             clock = _clock(row)
             if clock_view(clock, week, now)["status"] in ("met", "stopped"):
                 continue
-            for step, column in LADDER.items():
+            for step, column in STEP_COLUMNS.items():
                 instant = getattr(row, column)
                 if instant > now or (row.paused_since and instant > row.paused_since):
                     continue
@@ -175,10 +177,10 @@ def run_on(url: str, n: int) -> dict:
         started = time.perf_counter()
         again = escalate_breaches(NOW)
         stats["rerun_s"] = time.perf_counter() - started
-        stats["fired"] = sum(result[s] for s in LADDER)
+        stats["fired"] = sum(result[s] for s in STEP_COLUMNS)
         stats["withdrawn"] = result["offers_withdrawn"]
         assert stats["fired"] == naive_fired, (stats["fired"], naive_fired)
-        assert sum(again[s] for s in LADDER) == 0
+        assert sum(again[s] for s in STEP_COLUMNS) == 0
         stats["backend"] = db.engine.dialect.name
         db.session.remove()
         db.engine.dispose()

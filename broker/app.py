@@ -42,9 +42,10 @@ def register_extensions(app: Flask):
     login_manager.init_app(app)
     csrf.init_app(app)
     api.init_app(app)
-    from broker.db_events import register_sqlite_pragmas
+    from broker.db_events import register_sqlite_pragmas, register_write_intent
     with app.app_context():
         register_sqlite_pragmas(db.engine)
+    register_write_intent(app)
 
 
 def register_security_headers(app: Flask):
@@ -65,22 +66,45 @@ def register_models():
     import tasks.models  # noqa: F401
     import broker.routing.models  # noqa: F401
     import notifications.models  # noqa: F401
+    import notifications.webhooks.models  # noqa: F401
     import sla.models  # noqa: F401
 
 
 def register_subscribers():
-    """Connect the domain packages that follow task events (tasks never imports them)."""
-    from notifications.outbox import subscribe as notify_on_task_events
-    from sla.tracking import follow_task_events
-    follow_task_events()
-    notify_on_task_events()
+    """Connect the domain packages that follow task events (tasks never imports them): each
+    receiver only gathers work in the caller's transaction, and COMMIT_STEPS writes it."""
+    from notifications.outbox import queue_notifications_on_commit
+    from notifications.webhooks.outbox import queue_webhook_deliveries_on_commit
+    from sla.tracking import mark_clocks_on_commit
+    from tasks.signals import task_event_recorded
+    for receiver in (mark_clocks_on_commit, queue_notifications_on_commit,
+                     queue_webhook_deliveries_on_commit):
+        task_event_recorded.connect(receiver, weak=False)  # blinker keeps one per receiver
+    register_commit_steps()
+
+
+def register_commit_steps():
+    """What every transaction writes just before it commits, in this order: first the SLA clocks
+    of tasks whose history moved (which may record an `sla_recomputed` event), then the outbox
+    rows and the webhook deliveries of every event recorded, that one included."""
+    from broker.db_events import CommitStep, run_before_commit
+    from notifications.outbox import NOTIFICATIONS, insert_notifications_in
+    from notifications.webhooks.outbox import WEBHOOK_DELIVERIES, insert_webhook_deliveries_in
+    from sla.tracking import CLOCKS, recompute_clocks_in
+    run_before_commit([
+        CommitStep(CLOCKS, recompute_clocks_in),
+        CommitStep(NOTIFICATIONS, insert_notifications_in),
+        CommitStep(WEBHOOK_DELIVERIES, insert_webhook_deliveries_in),
+    ])
 
 
 def register_blueprints(app: Flask):
     from broker.api import register_api
+    from broker.slack_app import register_slack
     from broker.web import register_web
     register_api(app)
     register_web(app)
+    register_slack(app)
 
 
 def register_cli(app: Flask):

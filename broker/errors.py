@@ -32,3 +32,7 @@ class Conflict(DomainError):
     """An illegal state change or a lost race."""
 
     status = 409
+
+
+class StaleRow(Conflict):
+    """Another transaction changed the row first (its version check failed): a lost race."""

@@ -8,6 +8,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import text
 
+from broker.db_events import writing
 from broker.extensions import db
 from broker.timeutil import utcnow
 
@@ -70,7 +71,7 @@ def scheduler_state(app) -> dict:
 
 def _guarded(app, job: Job):
     def run():
-        with app.app_context():
+        with app.app_context(), writing():
             try:
                 result = job.run(utcnow())
                 log.info("job %s done: %s", job.name, result)

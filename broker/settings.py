@@ -44,6 +44,8 @@ def from_environment() -> dict:
         **({"BROKER_BASE_URL": env["BROKER_BASE_URL"]} if env.get("BROKER_BASE_URL") else {}),
         **{key: float(env[key]) for key in ("SLA_REVISION_SHARE", "SLA_ESCALATION_GRACE_HOURS")
            if env.get(key)},
+        **({"SLACK_SIGNING_SECRET": env["SLACK_SIGNING_SECRET"]}
+           if env.get("SLACK_SIGNING_SECRET") else {}),
         **({"BROKER_LIMIT_STORAGE_URI": env["BROKER_LIMIT_STORAGE_URI"]}
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
@@ -83,7 +85,7 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
-    # Routing: factor weights (see broker/routing/model.py Weights), how long an offer stays open
+    # Routing: factor weights (Weights in routing/round_data.py), how long an offer stays open
     # from the start of the specialist's working time, the target of a task without a due date
     # (wall-clock hours after posting), and the hours assumed for a manager's overlap.
     "ROUTING_WEIGHTS": {},
@@ -93,6 +95,12 @@ DEFAULTS = {
     # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
     "BROKER_BASE_URL": "http://127.0.0.1:5000",
     "BROKER_SLACK_TIMEOUT": 10,
+    # Slack interactivity: requests are verified with the app's signing secret (none: the
+    # endpoint answers 503); the reply to a click must leave time within Slack's 3 seconds.
+    "SLACK_SIGNING_SECRET": None,
+    "BROKER_SLACK_REPLY_TIMEOUT": 2,
+    # Seconds before a webhook endpoint's answer is given up on (the attempt is then retried).
+    "BROKER_WEBHOOK_TIMEOUT": 10,
     # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
     # unresolved before the admins are alerted.
     "SLA_REVISION_SHARE": 0.5,

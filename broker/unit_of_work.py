@@ -1,8 +1,23 @@
-"""Services own their transaction: whatever a service did is rolled back when it fails, so the
-callers (views, CLI commands, jobs) never clean up after one."""
+"""How services end a transaction: commit() is the one way a service commits (the commit-time
+steps of broker.app then write the SLA clocks and outbox rows of its events), and @transaction
+rolls back whatever a service did when it fails, so callers (views, CLI commands, jobs) never
+clean up after one."""
 from functools import wraps
 
+from sqlalchemy.orm.exc import StaleDataError
+
+from broker.errors import StaleRow
 from broker.extensions import db
+
+
+def commit():
+    """Commit the session's transaction; a row another transaction changed first (the version
+    check failed) is a StaleRow, a 409, with the transaction rolled back."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleRow("The task changed while this request ran; reload it and try again.")
 
 
 def transaction(service):

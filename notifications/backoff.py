@@ -35,9 +35,10 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 def after_failure(attempts: int, retry_after: float | None, permanent: bool, now: datetime,
-                  rng: random.Random) -> datetime | None:
-    """When to try again after a failure, or None to give up (permanent, or out of attempts)."""
-    if permanent or attempts >= MAX_ATTEMPTS:
+                  rng: random.Random, max_attempts: int | None = MAX_ATTEMPTS) -> datetime | None:
+    """When to try again after a failure, or None to give up (permanent, or out of attempts;
+    `max_attempts=None` never runs out)."""
+    if permanent or (max_attempts is not None and attempts >= max_attempts):
         return None
     wait = retry_after if retry_after is not None else backoff_seconds(attempts, rng)
     return now + timedelta(seconds=wait)

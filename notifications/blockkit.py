@@ -2,6 +2,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from broker.people.roles import SPECIALIST
+
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
@@ -23,7 +25,7 @@ def task_url(base_url: str, role: str, brief_id: int | None, task_id: int | None
     base = base_url.rstrip("/")
     if task_id is None:
         return f"{base}/notifications"
-    if role == "specialist":
+    if role == SPECIALIST:
         return f"{base}/queue#task-{task_id}"
     return f"{base}/briefs/{brief_id}#task-{task_id}"
 

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from broker.extensions import db
 from broker.people.models import User
-from notifications.digest import render_digest, summary
+from broker.unit_of_work import commit
+from notifications.digest_render import render_digest, summary
 from notifications.kinds import DIGEST
 from notifications.models import DIGESTED, IN_DIGEST, QUEUED, DigestSent, Notification
 from notifications.pending import digests_for
@@ -71,13 +72,13 @@ def _queue_chunk(todo: list, now: datetime, report: DigestReport):
     built = list(zip(todo, digests_for(users, now, since, current_app.config["BROKER_BASE_URL"])))
     try:
         _add_digests(built, now, report)
-        db.session.commit()
+        commit()
     except IntegrityError:  # a concurrent run (e.g. a CLI replay) queued some of them first
         db.session.rollback()
         for one in built:
             try:
                 _add_digests([one], now, report)
-                db.session.commit()
+                commit()
             except IntegrityError:
                 db.session.rollback()
 

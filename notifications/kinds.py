@@ -21,6 +21,7 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     "sla_escalated": ("admins",),
 }
 DIGEST = "digest"  # the outbox row that carries a user's daily digest
+WEBHOOK_DISABLED = "webhook_disabled"  # to the admins, when an endpoint failed for a day
 KINDS = tuple(RECIPIENTS)
 DEFAULT_URGENT = ("offered", "sla_breached", "sla_escalated")
 SLA_RISK = ("sla_warning",)
@@ -42,6 +43,7 @@ LABELS = {
     "sla_breached": "SLA breached",
     "sla_escalated": "SLA breach escalated",
     DIGEST: "Daily digest",
+    WEBHOOK_DISABLED: "Webhook disabled",
 }
 # Event details worth keeping on a notification (not the routing summary, which is long).
 KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at")

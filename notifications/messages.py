@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from notifications import kinds
 from notifications.blockkit import context, escape, link, local_time, section, task_url
+from notifications.buttons import actions_block, buttons_for
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ def _detail_line(kind: str, details: dict, reader: Reader) -> str:
 
 
 def render_notification(kind: str, payload: dict, task_id: int | None, reader: Reader) -> dict:
-    """{"text", "blocks"} for one urgent notification."""
+    """{"text", "blocks"} for one urgent notification, with the reader's buttons when the kind
+    offers any (accept or decline an offer, approve a submission...)."""
     title = payload.get("title") or f"Task {task_id}"
     label = kinds.LABELS.get(kind, kind.replace("_", " ").capitalize())
     url = task_url(reader.base_url, reader.role, payload.get("brief_id"), task_id)
@@ -36,5 +38,8 @@ def render_notification(kind: str, payload: dict, task_id: int | None, reader: R
     blocks = [section(f"*{escape(label)}:* {link(url, title)}")]
     if detail:
         blocks.append(context(escape(detail)))
+    buttons = buttons_for(kind, reader.role)
+    if buttons and task_id is not None:
+        blocks.append(actions_block(task_id, buttons))
     text = f"{label}: {title}" + (f" ({detail})" if detail else "") + f" {url}"
     return {"text": text, "blocks": blocks}

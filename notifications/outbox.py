@@ -8,27 +8,22 @@ round itself).
 from sqlalchemy import insert, select
 from sqlalchemy.orm import object_session
 
-from broker.db_events import before_commit, gathered
+from broker.db_events import gathered
 from broker.extensions import db
 from broker.people.models import User
+from broker.people.roles import ADMIN
 from notifications import kinds
 from notifications.models import IN_DIGEST, QUEUED, Notification
 from tasks.models import Task, TaskEvent
-from tasks.signals import task_event_recorded
 
 
-PENDING = "outbox_pending"
+NOTIFICATIONS = "outbox_pending"  # the key of the rows gathered for the commit step
 
 
-def subscribe():
-    """Listen to task events (idempotent: blinker keeps one connection per receiver)."""
-    task_event_recorded.connect(write_notifications)  # sender: the Task instance
-    before_commit(PENDING, _write_pending, order=20)
-
-
-def write_notifications(task: Task, event: TaskEvent, **_):
-    """Add one Notification per recipient of `event` (no flush: routing's thousands of offers in
-    one transaction batch their inserts at commit)."""
+def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
+    """Receiver of task_event_recorded: gather one outbox row per recipient of `event`, inserted
+    at commit by insert_notifications_in (routing's thousands of offers in one transaction batch
+    their inserts)."""
     if event.type not in kinds.RECIPIENTS:
         return
     session = object_session(task) or db.session
@@ -50,20 +45,21 @@ def write_notifications(task: Task, event: TaskEvent, **_):
         if user is None or not user.active:
             continue
         urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
-        gathered(session, PENDING, list).append((task, event, dict(
+        gathered(session, NOTIFICATIONS, list).append((task, event, dict(
             user_id=user.id, kind=event.type, urgent=urgent,
             state=QUEUED if urgent else IN_DIGEST, created_at=event.at, next_attempt_at=event.at,
             payload={"title": task.title, "brief_id": task.brief_id,
                      "details": kinds.kept_details(details)})))
 
 
-def _write_pending(session, pending: list):
-    """Insert the gathered rows once the events (and new tasks) have their ids."""
+def insert_notifications_in(session, pending: list):
+    """Commit step: insert the gathered rows in the session's transaction, once the events (and
+    new tasks) have their ids."""
     session.flush()
     session.execute(insert(Notification.__table__), [
         {**row, "task_id": task.id, "event_id": event.id} for task, event, row in pending])
 
 
 def _active_admin_ids(session) -> list[int]:
-    return list(session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))
+    return list(session.scalars(select(User.id).where(User.role == ADMIN, User.active.is_(True))
                                 .order_by(User.id)))

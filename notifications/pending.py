@@ -11,13 +11,14 @@ from broker.extensions import db
 from broker.people.models import User
 from notifications import kinds
 from notifications.blockkit import local_time
-from notifications.digest import Digest, Item
+from notifications.digest_render import Digest, Item
 from notifications.messages import Reader
 from notifications.models import Notification
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
-WORKING = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
+SECTION_KEYS = ("offered", "review", "due_today", "at_risk", "breached", "done")
+DUE_TODAY_STATES = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
 
 
 def local_day(timezone: str, now: datetime) -> tuple[date, datetime, datetime]:
@@ -35,9 +36,10 @@ def digests_for(users: list[User], now: datetime, since: dict[int, datetime], ba
         return []
     ids = [u.id for u in users]
     digests = {u.id: Digest(Reader(u.name, u.role, u.timezone, base_url), local_day(u.timezone, now)[0],
-                            {key: [] for key in ("offered", "due_today", "at_risk", "breached", "done")})
+                            {key: [] for key in SECTION_KEYS})
                for u in users}
     _offered(digests, ids)
+    _review(digests, ids)
     _due_today(digests, users, now)
     _sla(digests, ids)
     _done(digests, ids, min(since.values(), default=now - timedelta(days=1)), since, now)
@@ -57,6 +59,16 @@ def _offered(digests: dict, ids: list[int]):
         digests[user_id].sections["offered"].append(Item(task_id, brief_id, title, due_at, note))
 
 
+def _review(digests: dict, ids: list[int]):
+    """Submissions waiting for the reader's decision on their own briefs, oldest first."""
+    rows = db.session.execute(select(Brief.owner_id, Task.id, Task.brief_id, Task.title, Task.due_at)
+                              .join(Brief, Brief.id == Task.brief_id)
+                              .where(Task.state == lifecycle.SUBMITTED, Brief.owner_id.in_(ids))
+                              .order_by(Task.id))
+    for owner_id, task_id, brief_id, title, due_at in rows:
+        digests[owner_id].sections["review"].append(Item(task_id, brief_id, title, due_at))
+
+
 def _due_today(digests: dict, users: list[User], now: datetime):
     """Open work due within each reader's local day: assigned to specialists, owned by managers."""
     ids = [u.id for u in users]
@@ -64,7 +76,7 @@ def _due_today(digests: dict, users: list[User], now: datetime):
     rows = db.session.execute(
         select(Task.assignee_id, Brief.owner_id, Task.id, Task.brief_id, Task.title, Task.due_at)
         .join(Brief, Brief.id == Task.brief_id)
-        .where(Task.state.in_(WORKING), Task.due_at >= window[0], Task.due_at < window[1],
+        .where(Task.state.in_(DUE_TODAY_STATES), Task.due_at >= window[0], Task.due_at < window[1],
                or_(Task.assignee_id.in_(ids), Brief.owner_id.in_(ids))))
     days = {u.id: local_day(u.timezone, now) for u in users}
     for assignee_id, owner_id, task_id, brief_id, title, due_at in rows:

@@ -5,6 +5,7 @@ from slack_sdk.webhook import WebhookClient
 
 from notifications.backoff import retry_after_seconds
 from notifications.sinks import Outcome
+from notifications.slack_buttons import with_buttons
 
 # 4xx answers that retrying cannot fix: the webhook is malformed, revoked or its channel is gone.
 PERMANENT = {400, 401, 403, 404, 410}
@@ -26,7 +27,7 @@ class SlackWebhookSink:
         """POST the message; an exception (refused, reset, timeout) is a retryable failure."""
         client = WebhookClient(destination, timeout=self.timeout, retry_handlers=[], logger=_quiet)
         try:
-            response = client.send(text=message["text"], blocks=message.get("blocks"))
+            response = client.send(text=message["text"], blocks=with_buttons(message).get("blocks"))
         except Exception as exc:  # urllib raises several types; none of them carry the URL
             return Outcome(ok=False, error=f"{type(exc).__name__}: {exc}"[:300])
         status, body = response.status_code, (response.body or "")[:200]

@@ -8,7 +8,7 @@ still running pauses the clock (its instants are then those it would have if it 
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
-from broker.people.business_hours import WorkWeek, add_working_hours, working_hours_between
+from broker.worktime.arithmetic import WorkWeek, add_working_hours, working_hours_between
 
 ACK_DONE = frozenset({"accepted", "claimed"})
 

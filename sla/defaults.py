@@ -1,5 +1,7 @@
 """Seeded calendars and policies (the migration carries its own copy; a test keeps them equal)."""
-from broker.people.hours import WEEKDAYS
+from broker.worktime.weekly_hours import WEEKDAYS
+from tasks.catalogue import WORK_TYPES
+from tasks.vocabulary import HIGH, LOW, NORMAL, URGENT
 
 ALWAYS = "24x7"
 BUSINESS = "business"
@@ -12,15 +14,13 @@ CALENDARS = [
      "holidays": ["2026-12-25", "2027-01-01"]},
 ]
 
-WORK_TYPES = ("video_editing", "paid_media", "content_scheduling", "social_ops", "design",
-              "copywriting", "reporting")
-# priority: (ack_hours, turnaround_hours, calendar)
-LADDER = {"urgent": (1, 4, ALWAYS), "high": (2, 8, ALWAYS), "normal": (4, 8, BUSINESS),
-          "low": (8, 24, BUSINESS)}
+# priority: (ack_hours, turnaround_hours, calendar), the same for every work type of the catalogue
+SEEDED_TARGETS = {URGENT: (1, 4, ALWAYS), HIGH: (2, 8, ALWAYS), NORMAL: (4, 8, BUSINESS),
+                  LOW: (8, 24, BUSINESS)}
 WARN_AT = 0.75
 
 POLICIES = [
-    {"work_type": w, "priority": p, "ack_hours": float(a), "turnaround_hours": float(t),
+    {"work_type": w["slug"], "priority": p, "ack_hours": float(a), "turnaround_hours": float(t),
      "calendar": c, "warn_at": WARN_AT}
-    for w in WORK_TYPES for p, (a, t, c) in LADDER.items()
+    for w in WORK_TYPES for p, (a, t, c) in SEEDED_TARGETS.items()
 ]

@@ -6,15 +6,13 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, User
-from sla.calendars import week_of
+from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Clock
 from sla.models import BusinessCalendar, SlaClock
 from sla.status import STATUSES, clock_view, forecast_finish
 from tasks import lifecycle
-
-WORKING = frozenset({lifecycle.IN_PROGRESS})
 
 
 def _clock(row: SlaClock) -> Clock:
@@ -22,8 +20,8 @@ def _clock(row: SlaClock) -> Clock:
 
 
 def _assignee_weeks(tasks) -> dict[int, WorkWeek]:
-    """Working weeks (with time off) of the assignees of tasks being worked on, in one query."""
-    ids = {t.assignee_id for t in tasks if t.assignee_id and t.state in WORKING}
+    """Working weeks (with time off) of the assignees of tasks in progress (forecast), in one query."""
+    ids = {t.assignee_id for t in tasks if t.assignee_id and t.state == lifecycle.IN_PROGRESS}
     if not ids:
         return {}
     users = db.session.scalars(select(User).where(User.id.in_(ids)).options(
@@ -57,7 +55,7 @@ def _iso(view: dict) -> dict:
 def _forecast(task, clock: Clock, people: dict, now: datetime):
     """When the assignee would finish, for a running turnaround or revision they work on."""
     week = people.get(task.assignee_id)
-    if week is None or task.state not in WORKING or clock.target == "ack" or clock.met_at:
+    if week is None or task.state != lifecycle.IN_PROGRESS or clock.target == "ack" or clock.met_at:
         return None
     started = max(task.accepted_at or clock.started_at, clock.started_at)
     share = current_app.config["SLA_REVISION_SHARE"] if clock.cycle else 1.0

@@ -7,11 +7,11 @@ from sqlalchemy.orm import aliased
 
 from broker.errors import InvalidInput, NotAllowed
 from broker.extensions import db
-from broker.people.business_hours import working_hours_between
 from broker.people.models import User
-from sla.calendars import week_of
+from broker.worktime.arithmetic import working_hours_between
+from broker.worktime.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
-from sla.report import GROUPS, TaskRecord, build_report, overdue
+from sla.report_figures import GROUPS, TaskRecord, build_report, overdue
 from tasks import lifecycle
 from tasks.models import Brief, Task
 

@@ -3,11 +3,13 @@ from sqlalchemy import select
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
+from broker.unit_of_work import commit, transaction
 from broker.people.models import User
-from sla.calendars import calendar_errors
+from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
-from tasks.models import PRIORITIES, WorkType
+from tasks.models import WorkType
+from tasks.vocabulary import PRIORITIES
 
 
 def _require_admin(actor: User):
@@ -34,6 +36,7 @@ def _checked(data: dict) -> dict:
             "holidays": sorted(set(data.get("holidays") or []))}
 
 
+@transaction
 def create_calendar(actor: User, data: dict) -> BusinessCalendar:
     """Add a named calendar; names are unique."""
     _require_admin(actor)
@@ -41,10 +44,11 @@ def create_calendar(actor: User, data: dict) -> BusinessCalendar:
         raise Conflict(f"A calendar named {data['name']!r} exists; PUT it to change it.")
     created = BusinessCalendar(name=data["name"], **_checked(data))
     db.session.add(created)
-    db.session.commit()
+    commit()
     return created
 
 
+@transaction
 def replace_calendar(actor: User, name: str, data: dict) -> BusinessCalendar:
     """Replace a calendar's timezone, hours and holidays (the built-in 24x7 stays as it is)."""
     _require_admin(actor)
@@ -53,7 +57,7 @@ def replace_calendar(actor: User, name: str, data: dict) -> BusinessCalendar:
     found = calendar(name)
     for key, value in _checked(data).items():
         setattr(found, key, value)
-    db.session.commit()
+    commit()
     return found
 
 
@@ -82,6 +86,7 @@ def _policy_errors(items: list[dict]) -> dict:
     return errors
 
 
+@transaction
 def set_policies(actor: User, items: list[dict]) -> list[SlaPolicy]:
     """Upsert policies by work type and priority; every item is checked before any is written.
     Open tasks take the new targets at their next event."""
@@ -96,5 +101,5 @@ def set_policies(actor: User, items: list[dict]) -> list[SlaPolicy]:
         else:
             for key in ("ack_hours", "turnaround_hours", "calendar", "warn_at"):
                 setattr(found, key, item[key])
-    db.session.commit()
+    commit()
     return policies()

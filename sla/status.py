@@ -1,7 +1,7 @@
 """Status of one clock at an instant, and the forecast that flags work likely to finish late (pure)."""
 from datetime import datetime
 
-from broker.people.business_hours import WorkWeek, add_working_hours, working_hours_between
+from broker.worktime.arithmetic import WorkWeek, add_working_hours, working_hours_between
 from sla.clocks import Clock, deadline
 
 STATUSES = ("on_track", "at_risk", "breached", "met", "paused", "stopped")

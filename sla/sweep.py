@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
 from broker.timeutil import UTCDateTime
+from broker.unit_of_work import commit, transaction
 from sla.models import SlaClock, SlaEscalation
 from tasks import lifecycle, services
 from tasks.models import Task
@@ -22,7 +23,7 @@ from tasks.models import Task
 log = logging.getLogger(__name__)
 
 # step: (the clock's instant that triggers it, the event it records)
-LADDER = {
+ESCALATION_STEPS = {
     "warning": ("warn_at", "sla_warning"),
     "breach": ("due_at", "sla_breached"),
     "escalation": ("escalate_at", "sla_escalated"),
@@ -37,7 +38,7 @@ def _insert(dialect: str):
 def due_steps(step: str, now: datetime):
     """SELECT of the clocks whose `step` is due at `now` and has not fired yet."""
     c, e = SlaClock, SlaEscalation
-    instant = getattr(c, LADDER[step][0])
+    instant = getattr(c, ESCALATION_STEPS[step][0])
     query = select(c.task_id, c.target, c.cycle, literal(step, String), c.due_at,
                    literal(now, UTCDateTime)).where(
         c.met_at.is_(None), c.stopped_at.is_(None), instant <= now,
@@ -60,25 +61,22 @@ def fire_step(step: str, now: datetime) -> list:
     return db.session.execute(stmt).all()
 
 
+@transaction
 def escalate_breaches(now: datetime) -> dict:
     """Run the ladder at `now`: record each newly due step as a task event, withdraw offers whose
     acknowledgement breached, commit; returns counts per step."""
-    try:
-        fired = [row for step in LADDER for row in fire_step(step, now)]
-        tasks = _locked_tasks({row.task_id for row in fired})
-        withdrawn = 0
-        for row in sorted(fired, key=lambda r: (r.task_id, list(LADDER).index(r.step))):
-            task = tasks[row.task_id]
-            _record(task, row, now)
-            if (row.step == "breach" and row.target == "ack"
-                    and task.state == lifecycle.OFFERED):
-                services.withdraw_offer(task, now, WITHDRAW_REASON)
-                withdrawn += 1
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    counts = {step: sum(1 for r in fired if r.step == step) for step in LADDER}
+    fired = [row for step in ESCALATION_STEPS for row in fire_step(step, now)]
+    tasks = _locked_tasks({row.task_id for row in fired})
+    withdrawn = 0
+    for row in sorted(fired, key=lambda r: (r.task_id, list(ESCALATION_STEPS).index(r.step))):
+        task = tasks[row.task_id]
+        _record(task, row, now)
+        if (row.step == "breach" and row.target == "ack"
+                and task.state == lifecycle.OFFERED):
+            services.withdraw_offer(task, now, WITHDRAW_REASON)
+            withdrawn += 1
+    commit()
+    counts = {step: sum(1 for r in fired if r.step == step) for step in ESCALATION_STEPS}
     return {**counts, "offers_withdrawn": withdrawn}
 
 
@@ -99,7 +97,8 @@ def _record(task: Task, row, now: datetime):
         details["assignee_id"] = task.assignee_id
     elif row.step == "breach":
         details["owner_id"] = task.brief.owner_id
-    services.record_event(task, LADDER[row.step][1], None, now, task.state, task.state, details)
+    event = ESCALATION_STEPS[row.step][1]
+    services.record_event(task, event, None, now, task.state, task.state, details)
 
 
 def summary(result: dict) -> str:

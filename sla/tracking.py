@@ -1,7 +1,8 @@
 """Keeps each task's SLA clocks current as its events are recorded (a subscriber of tasks' signal).
 
-The signal marks the task; just before the transaction commits, the clocks of every marked task
-are derived again from its history and written in the same transaction. Waiting for the commit
+The signal marks the task (mark_clocks_on_commit); just before the transaction commits, the
+clocks of every marked task are derived again from its history and written in the same
+transaction (recompute_clocks_in, a commit step declared in broker.app). Waiting for the commit
 means tasks made by create_brief (whose 'created' event comes before they have an id) are
 covered too, and several events of one request cost one recomputation.
 """
@@ -10,15 +11,14 @@ from collections import defaultdict
 from flask import current_app
 from sqlalchemy import select
 
-from broker.db_events import before_commit, gathered
+from broker.db_events import gathered
 from broker.extensions import db
-from sla.calendars import week_of
+from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from tasks.models import TaskEvent
-from tasks.signals import task_event_recorded
 
-PENDING = "sla_pending_tasks"
+CLOCKS = "sla_pending_tasks"  # the key of the work gathered for the commit step
 # Events that can move a clock (the others, such as offers and their expiry, cannot): a routing
 # round's thousands of offers then cost the SLA nothing.
 CLOCK_EVENTS = frozenset({"created", "claimed", "accepted", "blocked", "unblocked", "submitted",
@@ -27,22 +27,19 @@ CLOCK_EVENTS = frozenset({"created", "claimed", "accepted", "blocked", "unblocke
 FIELDS = tuple(name for name in CLOCK_FIELDS if name not in ("target", "cycle"))  # the key
 
 
-def follow_task_events():
-    """Subscribe once per process (create_app may run many times in tests)."""
-    task_event_recorded.connect(_mark, weak=False)
-    before_commit(PENDING, _recompute_pending, order=10)  # before the outbox: it may record events
-
-
-def _mark(task, event=None, **_):
+def mark_clocks_on_commit(task, event=None, **_):
+    """Receiver of task_event_recorded: mark the task so its clocks are recomputed at commit."""
     if event is None or event.type not in CLOCK_EVENTS:
         return
-    pending = gathered(db.session, PENDING, dict)
+    pending = gathered(db.session, CLOCKS, dict)
     entry = pending.setdefault(id(task), {"task": task, "updated": None})
     if event.type == "updated":
         entry["updated"] = event
 
 
-def _recompute_pending(session, pending: dict):
+def recompute_clocks_in(session, pending: dict):
+    """Commit step: derive and store the clocks of every marked task, in the session's
+    transaction (it may record events for the outbox's step, which runs after)."""
     session.flush()
     entries = [e for e in pending.values() if e["task"].id is not None]
     if not entries:

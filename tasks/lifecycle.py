@@ -8,11 +8,15 @@ SUBMITTED, CHANGES_REQUESTED = "submitted", "changes_requested"
 APPROVED, CANCELLED = "approved", "cancelled"
 
 STATES = (QUEUED, OFFERED, IN_PROGRESS, BLOCKED, SUBMITTED, CHANGES_REQUESTED, APPROVED, CANCELLED)
+# The sets of states the rest of the code asks about, each named for what it means; every other
+# module uses these rather than writing its own.
 CLOSED = frozenset({APPROVED, CANCELLED})
 OPEN = frozenset(STATES) - CLOSED
-# States that hold a place in a specialist's capacity. Submitted work waits on the manager, so it
+# Work that counts against a specialist's capacity. Submitted work waits on the manager, so it
 # frees the place; a request for changes takes it back.
-LOADED = frozenset({OFFERED, IN_PROGRESS, BLOCKED, CHANGES_REQUESTED})
+HOLDS_A_PLACE = frozenset({OFFERED, IN_PROGRESS, BLOCKED, CHANGES_REQUESTED})
+# Work the assignee has taken on and not yet handed in (their queue's "working" list).
+IN_HAND = HOLDS_A_PLACE - {OFFERED}
 
 
 @dataclass(frozen=True)

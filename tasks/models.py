@@ -7,11 +7,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from broker.extensions import db
 from broker.people.models import User
 from broker.timeutil import UTCDateTime, utcnow
-from tasks.lifecycle import CLOSED, OPEN, QUEUED
+from tasks.lifecycle import APPROVED, CLOSED, OPEN, QUEUED
+from tasks.vocabulary import DEFAULT_PRIORITY, OBJECTIVES, PRIORITIES
 
-OBJECTIVES = ("revenue", "pipeline", "retention", "awareness")
-PRIORITIES = ("urgent", "high", "normal", "low")
-PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+
+def _one_of(column: str, values: tuple) -> str:
+    """The SQL of a check that `column` holds one of `values` (the migrations keep their copy)."""
+    return f"{column} in ({', '.join(repr(v) for v in values)})"
 
 
 class WorkType(db.Model):
@@ -39,9 +41,7 @@ class Brief(db.Model):
     tasks: Mapped[list["Task"]] = relationship(back_populates="brief", order_by="Task.id")
 
     __table_args__ = (
-        CheckConstraint(
-            "objective in ('revenue', 'pipeline', 'retention', 'awareness')", name="objective"
-        ),
+        CheckConstraint(_one_of("objective", OBJECTIVES), name="objective"),
     )
 
     @property
@@ -50,7 +50,7 @@ class Brief(db.Model):
         states = {t.state for t in self.tasks}
         if states & OPEN:
             return "open"
-        return "done" if "approved" in states else "cancelled"
+        return "done" if APPROVED in states else "cancelled"
 
 
 class Task(db.Model):
@@ -61,7 +61,7 @@ class Task(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     work_type: Mapped[str] = mapped_column(ForeignKey("work_types.slug"), index=True)
     skills: Mapped[list] = mapped_column(JSON, default=list)
-    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    priority: Mapped[str] = mapped_column(String(10), default=DEFAULT_PRIORITY)
     estimate_hours: Mapped[float] = mapped_column(Float)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     needs_manager_overlap: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -86,7 +86,7 @@ class Task(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("estimate_hours > 0", name="estimate"),
-        CheckConstraint("priority in ('urgent', 'high', 'normal', 'low')", name="priority"),
+        CheckConstraint(_one_of("priority", PRIORITIES), name="priority"),
     )
 
     @property

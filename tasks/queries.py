@@ -9,7 +9,8 @@ from broker.extensions import db
 from broker.people.models import User
 from tasks import lifecycle
 from tasks.eligibility import Candidate, refusal
-from tasks.models import PRIORITY_RANK, Brief, Task
+from tasks.models import Brief, Task
+from tasks.vocabulary import PRIORITY_RANK
 
 
 def candidate(user: User) -> Candidate:
@@ -19,7 +20,7 @@ def candidate(user: User) -> Candidate:
         raise NotAllowed("Only specialists with a profile take tasks.")
     load = db.session.scalar(
         select(func.count()).select_from(Task)
-        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.LOADED))
+        .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.HOLDS_A_PLACE))
     )
     return Candidate(user_id=user.id, active=profile.active and user.active,
                      skills={s.skill: s.level for s in profile.skills},
@@ -92,7 +93,6 @@ def urgency_key(task: Task):
     return (PRIORITY_RANK[task.priority], task.due_at or far, task.created_at, task.id)
 
 
-WORKING = (lifecycle.IN_PROGRESS, lifecycle.BLOCKED, lifecycle.CHANGES_REQUESTED)
 REVIEW_SHOWN = 20  # submitted tasks listed on a specialist's queue, newest first
 
 
@@ -105,7 +105,7 @@ def specialist_queue(actor: User) -> dict[str, list[Task]]:
     offers = db.session.scalars(mine.where(Task.state == lifecycle.OFFERED)
                                 .order_by(Task.offer_expires_at, Task.id)).all()
     working = db.session.scalars(mine.options(selectinload(Task.events))
-                                 .where(Task.state.in_(WORKING))).all()
+                                 .where(Task.state.in_(lifecycle.IN_HAND))).all()
     review = db.session.scalars(mine.where(Task.state == lifecycle.SUBMITTED)
                                 .order_by(Task.first_submitted_at.desc(), Task.id.desc())
                                 .limit(REVIEW_SHOWN)).all()

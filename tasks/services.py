@@ -5,18 +5,18 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from broker.bulk import insert_with_ids
-from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
-from broker.unit_of_work import transaction
+from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
 from tasks.queries import candidate
 from tasks.signals import task_event_recorded
+from tasks.vocabulary import DEFAULT_PRIORITY
 
 
 def record_event(task: Task, type_: str, actor: User | None, at: datetime,
@@ -68,7 +68,7 @@ def create_brief(owner: User, data: dict, now: datetime) -> Brief:
         record_event(task, "created", owner, now, None, task.state,
                      {"priority": task.priority, "work_type": task.work_type})
     db.session.add(brief)
-    db.session.commit()
+    commit()
     return brief
 
 
@@ -76,7 +76,7 @@ def _task_fields(spec: dict, catalogue: dict) -> dict:
     fields = dict(spec)
     if fields.get("skills") is None:
         fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
-    fields.setdefault("priority", "normal")
+    fields.setdefault("priority", DEFAULT_PRIORITY)
     fields["state"] = lifecycle.QUEUED
     return fields
 
@@ -90,16 +90,7 @@ def _locked_task(task_id: int) -> Task:
     return task
 
 
-class StaleTask(Conflict):
-    """Another transaction changed the task first (the version check failed)."""
-
-
-def _commit_change():
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleTask("The task changed while this request ran; reload it and try again.")
+StaleTask = StaleRow  # a lost race on a task (the pages tell it apart from other refusals)
 
 
 def _transition(task: Task, action: str, actor: User | None, now: datetime, details: dict):
@@ -148,7 +139,7 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
     _require_able(task, actor, now, "You cannot claim this task")
     _transition(task, "claim", actor, now, {})
     task.assignee_id, task.accepted_at = actor.id, now
-    _commit_change()
+    commit()
     return task
 
 
@@ -168,7 +159,7 @@ def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
     task.assignee_id, task.offer_expires_at = specialist.id, expires_at
     if explanation:
         task.routing = explanation
-    _commit_change()
+    commit()
     return task
 
 
@@ -264,7 +255,7 @@ def accept(task_id: int, actor: User, now: datetime) -> Task:
     _require_assignee(task, actor, "accept")
     _transition(task, "accept", actor, now, {})
     task.accepted_at = now
-    _commit_change()
+    commit()
     return task
 
 
@@ -274,7 +265,7 @@ def decline(task_id: int, actor: User, now: datetime, reason: str | None = None)
     lifecycle.next_state(task.state, "decline")
     _require_assignee(task, actor, "decline")
     _transition(task, "decline", actor, now, {"reason": reason, "specialist_id": actor.id})
-    _commit_change()
+    commit()
     return task
 
 
@@ -291,7 +282,7 @@ def expire_offers(now: datetime) -> int:
             db.session.rollback()  # accepted or declined meanwhile
             continue
         _transition(task, "expire", None, now, {"specialist_id": task.assignee_id})
-        _commit_change()
+        commit()
         expired += 1
     return expired
 
@@ -313,7 +304,7 @@ def assignee_action(task_id: int, action: str, actor: User, now: datetime, detai
     if action == "submit":
         task.deliverable_url = details["deliverable_url"]
         task.first_submitted_at = task.first_submitted_at or now
-    _commit_change()
+    commit()
     return task
 
 
@@ -326,7 +317,7 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
     _transition(task, action, actor, now, details)
     if task.state in lifecycle.CLOSED:
         task.closed_at = now
-    _commit_change()
+    commit()
     return task
 
 
@@ -344,7 +335,7 @@ def update_task(task_id: int, actor: User, changes: dict, now: datetime) -> Task
         for key, value in changes.items():
             setattr(task, key, value)
         record_event(task, "updated", actor, now, task.state, task.state, {"changes": diff})
-    _commit_change()
+    commit()
     return task
 
 

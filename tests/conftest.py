@@ -106,6 +106,16 @@ def slack(app):
     fake.stop()
 
 
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback that verifies signatures as the README says."""
+    from tests.webhook_receiver import WebhookReceiver
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    fake = WebhookReceiver().start()
+    yield fake
+    fake.stop()
+
+
 @pytest.fixture(autouse=True)
 def _postgres_only(request):
     """Tests marked `postgres` (row locks, concurrent writers) run only on PostgreSQL."""

@@ -10,9 +10,10 @@ def register_api(app):
     from broker.api.people.views import blp as people
     from broker.api.sla.views import blp as sla
     from broker.api.tokens.views import blp as tokens
+    from broker.api.webhooks.views import blp as webhooks
     from broker.api.work.views import blp as work
 
-    for blueprint in (health, people, tokens, work, notifications, sla):
+    for blueprint in (health, people, tokens, work, notifications, sla, webhooks):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.before_request(refuse_non_json_body)

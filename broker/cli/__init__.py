@@ -3,6 +3,7 @@ import click
 from flask.cli import FlaskGroup
 
 from broker.app import create_app
+from broker.db_events import WRITE_INTENT
 
 
 def register_commands(app):
@@ -27,3 +28,6 @@ def _app_for_cli():
 @click.group(cls=FlaskGroup, create_app=_app_for_cli, add_default_commands=False)
 def main():
     """Broker: offshore task brokering and SLA tracking."""
+    # Commands run beside web workers and the scheduler: their transactions write (SQLite takes
+    # the write lock up front; see broker.db_events.WRITE_INTENT).
+    WRITE_INTENT.set(True)

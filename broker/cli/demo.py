@@ -18,6 +18,7 @@ from broker.errors import DomainError
 from broker.extensions import db
 from broker.people import services as people
 from broker.people.models import User
+from broker.people.roles import ADMIN, MANAGER, SPECIALIST
 from broker.cli.options import at_option
 from broker.routing.service import explain_offer
 from tasks import services as tasks
@@ -103,7 +104,7 @@ def _create_people(now: datetime) -> tuple[dict, dict]:
             _email(s.handle), s.name, s.role, s.timezone, data.PASSWORD, now=joined)
     for s in data.SPECIALISTS:
         users[s.handle], tokens[s.handle] = people.create_specialist(_profile(s), now=joined)
-    admin = next(users[s.handle] for s in data.STAFF if s.role == "admin")
+    admin = next(users[s.handle] for s in data.STAFF if s.role == ADMIN)
     for entry in data.TIME_OFF:
         _book_time_off(admin, users[entry.handle], entry, now)
     return users, tokens
@@ -272,13 +273,13 @@ def _print_summary(tokens: dict):
     states = dict(db.session.execute(select(Task.state, func.count()).group_by(Task.state)).all())
     staff = [s.role for s in data.STAFF]
     zones = len({s.timezone for s in data.SPECIALISTS})
-    click.echo(f"Demo organisation ready: {staff.count('admin')} admin, {staff.count('manager')} managers, "
+    click.echo(f"Demo organisation ready: {staff.count(ADMIN)} admin, {staff.count(MANAGER)} managers, "
                f"{len(data.SPECIALISTS)} specialists in {zones} timezones, {len(data.BRIEFS)} briefs, "
                f"{sum(states.values())} tasks.")
     click.echo("Tasks by state: " + ", ".join(f"{s} {states.get(s, 0)}" for s in STATES))
     click.echo(f"\nLog in at {LOGIN_URL} with password {data.PASSWORD} (every demo user has it).\n")
     rows = [(s.handle, s.role, s.timezone) for s in data.STAFF]
-    rows += [(s.handle, "specialist", s.timezone) for s in data.SPECIALISTS if s.handle in data.SHOWCASE]
+    rows += [(s.handle, SPECIALIST, s.timezone) for s in data.SPECIALISTS if s.handle in data.SHOWCASE]
     click.echo(f"{'email':<34} {'role':<11} {'timezone':<20} API token")
     for handle, role, tz in rows:
         click.echo(f"{_email(handle):<34} {role:<11} {tz:<20} {tokens[handle]}")

@@ -6,6 +6,8 @@ them over the days since its brief was posted and runs them through the real ser
 """
 from typing import NamedTuple
 
+from broker.people.roles import ADMIN, MANAGER
+
 DOMAIN = "lumen.example"
 PASSWORD = "broker-demo"
 
@@ -70,11 +72,11 @@ HOURS = {  # local time; an end before the start runs past midnight
 }
 
 STAFF = [
-    Staff("sam.whitaker", "Sam Whitaker", "admin", "America/New_York"),
-    Staff("maya.chen", "Maya Chen", "manager", "America/New_York"),
-    Staff("oliver.bennett", "Oliver Bennett", "manager", "Europe/London"),
-    Staff("jordan.ellis", "Jordan Ellis", "manager", "America/Los_Angeles"),
-    Staff("grace.kim", "Grace Kim", "manager", "America/Chicago"),
+    Staff("sam.whitaker", "Sam Whitaker", ADMIN, "America/New_York"),
+    Staff("maya.chen", "Maya Chen", MANAGER, "America/New_York"),
+    Staff("oliver.bennett", "Oliver Bennett", MANAGER, "Europe/London"),
+    Staff("jordan.ellis", "Jordan Ellis", MANAGER, "America/Los_Angeles"),
+    Staff("grace.kim", "Grace Kim", MANAGER, "America/Chicago"),
 ]
 
 KALYE, GROWTHWISE, LAGOS_HUB, ANDES = (

@@ -14,7 +14,8 @@ def outbox():
 @at_option()
 @with_appcontext
 def deliver(now):
-    """Send every due urgent notification once (retries wait for their next attempt)."""
+    """Send every due urgent notification once, then every due webhook delivery (retries wait
+    for their next attempt)."""
     from notifications.delivery import deliver_outbox
     click.echo(f"outbox: {deliver_outbox(now)}")
 

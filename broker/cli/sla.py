@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 from broker.errors import DomainError
 from broker.cli.options import at_option, instant_option
 from broker.timeutil import utcnow
-from sla.report import GROUPS
+from sla.report_figures import GROUPS
 from sla.reporting import default_period, sla_report
 from sla.sweep import escalate_breaches, summary
 

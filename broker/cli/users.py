@@ -3,6 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from broker.errors import DomainError
+from broker.people.roles import ROLES
 from broker.people.services import create_user
 
 
@@ -14,7 +15,7 @@ def users():
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "manager", "specialist"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--timezone", required=True, help="IANA name, e.g. Asia/Manila")
 @click.option("--password", default=None, help="Lets the user log in to the pages.")
 @with_appcontext

@@ -6,13 +6,14 @@ from sqlalchemy import select
 from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
 from broker.people.models import User
+from broker.people.roles import ADMIN, MANAGER
 from broker.people.sessions import end_sessions
 from broker.timeutil import is_timezone
-from broker.unit_of_work import transaction
+from broker.unit_of_work import commit, transaction
 
 # A specialist's profile, hours and assigned work belong to that role: moving someone into or
 # out of it is a new account, not a role change.
-SWAPPABLE_ROLES = ("admin", "manager")
+SWAPPABLE_ROLES = (ADMIN, MANAGER)
 
 
 @transaction
@@ -28,14 +29,14 @@ def update_user(actor: User, user_id: int, changes: dict) -> User:
     deactivating = changes.get("active") is False and user.active
     if deactivating and user.id == actor.id:
         raise Conflict("You cannot deactivate yourself; another admin can.")
-    if user.role == "admin" and user.active and (deactivating or changes.get("role", "admin") != "admin"):
+    if user.role == ADMIN and user.active and (deactivating or changes.get("role", ADMIN) != ADMIN):
         _keep_an_admin(user)
     for key in ("name", "timezone", "role", "active"):
         if key in changes:
             setattr(user, key, changes[key])
     if deactivating:
         end_sessions(user)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -50,7 +51,7 @@ def _keep_an_admin(user: User):
     in id order (PostgreSQL), so two admins removing each other at once queue instead of both
     succeeding, and the second sees the first's change."""
     admins = db.session.scalars(
-        select(User.id).where(User.role == "admin", User.active.is_(True))
+        select(User.id).where(User.role == ADMIN, User.active.is_(True))
         .order_by(User.id).with_for_update()
     ).all()
     if not [admin for admin in admins if admin != user.id]:

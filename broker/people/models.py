@@ -6,10 +6,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
+from broker.people.roles import ROLES
 from broker.timeutil import UTCDateTime, utcnow
-
-ROLES = ("admin", "manager", "specialist")
+from broker.worktime.arithmetic import WorkWeek
 
 
 class User(db.Model):
@@ -23,11 +22,13 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     digest_hour: Mapped[int] = mapped_column(Integer, default=9)
-    # Notification settings: the webhook URL sealed (broker.people.webhooks), its masked hint for
-    # display, and the notification kinds sent at once (None: the defaults of notifications.kinds).
+    # Notification settings: the webhook URL sealed (broker.people.slack_webhook), its masked hint
+    # for display, and the notification kinds sent at once (None: the defaults of notifications.kinds).
     slack_webhook_sealed: Mapped[str | None] = mapped_column(Text)
     slack_webhook_hint: Mapped[str | None] = mapped_column(String(120))
     urgent_kinds: Mapped[list | None] = mapped_column(JSON)
+    # The user's Slack member id (U…/W…): who clicks a button in Slack (broker.slack_app).
+    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     # Stamped into each login session; raised on a password change or deactivation, which ends
     # every session opened before it (see get_id and broker.people.sessions).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
@@ -36,7 +37,7 @@ class User(db.Model):
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)
 
     __table_args__ = (
-        CheckConstraint("role in ('admin', 'manager', 'specialist')", name="role"),
+        CheckConstraint(f"role in ({', '.join(repr(r) for r in ROLES)})", name="role"),
     )
 
     # Flask-Login protocol

@@ -4,22 +4,24 @@ from functools import cache
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
-from broker.people.hours import hours_errors
-from broker.people.webhooks import mask_webhook_url, seal_webhook_url, webhook_url_errors
-from broker.people.sessions import end_sessions
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.roles import ROLES, SPECIALIST
+from broker.people.sessions import end_sessions
+from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (user_for_token: callers import it here)
 from broker.timeutil import is_timezone, utcnow
-from broker.unit_of_work import transaction
+from broker.unit_of_work import commit, transaction
+from broker.worktime.weekly_hours import hours_errors
 
 def _check_user_fields(email: str, timezone: str, role: str):
     errors = {}
-    if role not in ("admin", "manager", "specialist"):
-        errors["role"] = ["Must be one of: admin, manager, specialist."]
+    if role not in ROLES:
+        errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     if not is_timezone(timezone):
         errors["timezone"] = [f"Unknown timezone {timezone!r}; use an IANA name like Asia/Manila."]
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
@@ -42,10 +44,10 @@ def create_user(email: str, name: str, role: str, timezone: str, password: str |
                 now: datetime | None = None) -> tuple[User, str]:
     """Create a user and return it with a fresh API token, shown only this once."""
     user = _build_user(email, name, role, timezone, password, now)
-    if role == "specialist":
+    if role == SPECIALIST:
         user.profile = SpecialistProfile(working_hours={})
     _, token = issue_token(user, now=now)
-    db.session.commit()
+    commit()
     return user, token
 
 
@@ -72,10 +74,27 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
         end_sessions(user)  # a stolen session must not outlive the password it was opened with
     if "slack_webhook_url" in changes:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
+    if "slack_user_id" in changes:
+        _link_slack_user(user, changes.pop("slack_user_id"))
     for key, value in changes.items():
         setattr(user, key, value)
-    db.session.commit()
+    try:
+        commit()
+    except IntegrityError:  # another user linked the same Slack id meanwhile
+        db.session.rollback()
+        raise Conflict("This Slack member id is already linked to another Broker user.") from None
     return user
+
+
+def _link_slack_user(user: User, slack_user_id: str | None):
+    """Link the user's Slack member id (or unlink with None); one Broker user per Slack user."""
+    slack_user_id = slack_user_id or None
+    taken = slack_user_id and db.session.scalar(
+        select(User.id).where(User.slack_user_id == slack_user_id, User.id != user.id))
+    if taken:
+        raise Conflict("This Slack member id is already linked to another Broker user.",
+                       {"slack_user_id": [f"{slack_user_id} is taken."]})
+    user.slack_user_id = slack_user_id
 
 
 def _set_webhook(user: User, url: str | None, secret_key: str | None):
@@ -123,12 +142,12 @@ def _apply_profile(user: User, data: dict):
 def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
     """Create a specialist user and profile in one transaction; returns it with its token."""
     _check_profile(data)
-    user = _build_user(data["email"], data["name"], "specialist", data["timezone"],
+    user = _build_user(data["email"], data["name"], SPECIALIST, data["timezone"],
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
     _, token = issue_token(user, now=now)
-    db.session.commit()
+    commit()
     return user, token
 
 
@@ -151,7 +170,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
             raise NotAllowed(f"Only an admin can change {', '.join(locked)}.")
     _check_profile(data)
     _apply_profile(user, data)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -169,5 +188,5 @@ def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: dateti
     entry = TimeOff(specialist_id=user_id, starts_at=starts_at, ends_at=ends_at, reason=reason,
                     created_at=now or utcnow())
     user.profile.time_off.append(entry)
-    db.session.commit()
+    commit()
     return entry

@@ -9,11 +9,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload
 
+from broker.db_events import writing
 from broker.errors import Conflict, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people.models import ApiToken, User
+from broker.people.roles import ADMIN
 from broker.timeutil import utcnow
-from broker.unit_of_work import transaction
+from broker.unit_of_work import commit, transaction
 
 log = logging.getLogger(__name__)
 
@@ -54,21 +56,26 @@ def user_for_token(token: str, now: datetime | None = None) -> User | None:
 
 
 def _record_use(row: ApiToken, now: datetime):
-    """Stamp last_used_at when it is a minute old or more, so most requests write nothing. A
-    failed stamp (a busy SQLite file) is skipped, never the request: the next use tries again."""
+    """Stamp last_used_at when it is a minute old or more, so most requests write nothing. The
+    stamp is a transaction of its own that asks for the write lock up front (a read transaction
+    could not take it on a busy SQLite file); should it fail anyway, the request goes on and the
+    next use tries again."""
     if row.last_used_at is not None and now - row.last_used_at < LAST_USE_STEP:
         return
+    token_id = row.id
     try:
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.id == row.id,
-                   or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_STEP))
-            .values(last_used_at=now)
-        )
-        db.session.commit()
+        commit()  # ends the lookup's read transaction; nothing of the request is pending yet
+        with writing():
+            db.session.execute(
+                update(ApiToken)
+                .where(ApiToken.id == token_id,
+                       or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USE_STEP))
+                .values(last_used_at=now)
+            )
+            commit()
     except DBAPIError as exc:
         db.session.rollback()
-        log.warning("token %s: last use not recorded (%s)", row.id, exc.__class__.__name__)
+        log.warning("token %s: last use not recorded (%s)", token_id, exc.__class__.__name__)
 
 
 def tokens_of(user_id: int):
@@ -83,7 +90,7 @@ def create_token(user: User, label: str | None = None, now: datetime | None = No
     if len(live) >= MAX_LIVE_TOKENS:
         raise Conflict(f"You have {len(live)} live tokens, the most allowed; revoke one first.")
     row, token = issue_token(user, label, now)
-    db.session.commit()
+    commit()
     return row, token
 
 
@@ -93,15 +100,15 @@ def revoke_token(actor: User, token_id: int, now: datetime | None = None) -> Api
     row = db.session.get(ApiToken, token_id)
     if row is None:
         raise NotFound(f"Token {token_id} does not exist.")
-    if row.user_id != actor.id and actor.role != "admin":
+    if row.user_id != actor.id and actor.role != ADMIN:
         raise NotAllowed("This token belongs to another user; only they or an admin revoke it.")
     if row.revoked_at is None:
         row.revoked_at = now or utcnow()
-        db.session.commit()
+        commit()
     return row
 
 
 def check_owner(actor: User, user_id: int):
     """Only admins list another user's tokens."""
-    if user_id != actor.id and actor.role != "admin":
+    if user_id != actor.id and actor.role != ADMIN:
         raise NotAllowed("Only an admin can list another user's tokens.")

@@ -20,7 +20,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from broker.routing.engine import Round
-from broker.routing.model import Candidate, Decision
+from broker.routing.round_data import Candidate, Decision
 
 TOP = 3            # candidates kept in each explanation
 ALTERNATIVES = 16  # best specialists per task given an arc

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from broker.people.business_hours import WorkWeek, working_spans
-from broker.routing.model import FACTORS, SpecialistInput, TaskInput, Weights
+from broker.routing.round_data import FACTORS, SpecialistInput, TaskInput, Weights
 from broker.routing.timeline import NEVER, FinishTable
+from broker.worktime.arithmetic import WorkWeek, working_spans
+from tasks.vocabulary import PRIORITY_RANK
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 LATE_SCALE = 12.0   # hours late at which on_time has fallen to 1/e
 SPEED_SCALE = 24.0  # hours to finish at which speed is one half
 

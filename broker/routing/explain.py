@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from broker.people.business_hours import working_spans
 from broker.routing.engine import Round
-from broker.routing.model import FACTORS, Candidate, Decision
+from broker.routing.round_data import FACTORS, Candidate, Decision
+from broker.worktime.arithmetic import working_spans
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FACTOR_WORDS = {

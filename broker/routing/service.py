@@ -12,9 +12,10 @@ from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
-from broker.routing.model import Candidate, Decision, Weights
 from broker.routing.models import RoutingRound
+from broker.routing.round_data import Candidate, Decision, Weights
 from broker.timeutil import to_utc
+from broker.unit_of_work import commit, transaction
 from tasks.services import RoutedOffer, note_waiting, place_offers
 
 
@@ -31,6 +32,7 @@ class RoundResult:
                 f"({self.seconds * 1000:.0f} ms, engine {self.engine_seconds * 1000:.0f} ms)")
 
 
+@transaction
 def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     """Route every queued task as of `now`: offer each to the best eligible specialist with room,
     or note why it waits. One round at a time; claims wait for it to finish."""
@@ -54,7 +56,7 @@ def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     record.queued, record.offered = len(tasks), len(placed)
     record.waiting = len(tasks) - len(placed)
     record.duration_ms = int((time.perf_counter() - started) * 1000)
-    db.session.commit()
+    commit()
     result = RoundResult(record.queued, record.offered, record.waiting,
                          time.perf_counter() - started, engine_seconds)
     return result

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select, text
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
-from broker.routing.model import SpecialistInput, TaskInput
+from broker.routing.round_data import SpecialistInput, TaskInput
+from broker.worktime.arithmetic import WorkWeek
 from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent
@@ -116,7 +116,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
 def _loads() -> dict:
     rows = db.session.execute(
         select(Task.assignee_id, func.count(), func.coalesce(func.sum(Task.estimate_hours), 0.0))
-        .where(Task.state.in_(lifecycle.LOADED), Task.assignee_id.is_not(None))
+        .where(Task.state.in_(lifecycle.HOLDS_A_PLACE), Task.assignee_id.is_not(None))
         .group_by(Task.assignee_id))
     return {uid: (count, float(hours)) for uid, count, hours in rows}
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import numpy as np
 
-from broker.people.business_hours import WorkWeek, working_spans
+from broker.worktime.arithmetic import WorkWeek, working_spans
 
 STEP = 0.25            # hours per column
 HORIZON = 120.0        # working hours projected ahead (three weeks of full-time work)

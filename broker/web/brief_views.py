@@ -11,7 +11,8 @@ from broker.extensions import db
 from broker.timeutil import utcnow
 from broker.web import brief_form, role_required, web
 from tasks import lifecycle, queries, services
-from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
+from tasks.models import Task, WorkType
+from tasks.vocabulary import OBJECTIVES, PRIORITIES
 
 
 

@@ -10,18 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
-from broker.people.business_hours import WorkWeek
-from broker.people.coverage import hourly_coverage
 from broker.people.models import SpecialistProfile, User
-from sla.reporting import report_filters, sla_reports
+from broker.web.dashboard_coverage import hourly_coverage
+from broker.worktime.arithmetic import WorkWeek
+from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
 from tasks import lifecycle
 from tasks.models import Task, WorkType
 from tasks.queries import visible_tasks
 
 PERIODS = (7, 28, 90)
-DEFAULT_DAYS = 28
-QUEUE_STATES = (lifecycle.QUEUED, lifecycle.OFFERED, lifecycle.IN_PROGRESS, lifecycle.BLOCKED,
-                lifecycle.CHANGES_REQUESTED, lifecycle.SUBMITTED)
+# The queue chart's columns: the open states, in lifecycle order.
+QUEUE_COLUMNS = tuple(s for s in lifecycle.STATES if s in lifecycle.OPEN)
 COVERAGE_DAYS = 7
 
 
@@ -70,7 +69,7 @@ def queue_now(actor: User, names: dict[str, str]) -> dict:
     visible = visible_tasks(actor).with_only_columns(Task.id)
     rows = db.session.execute(
         select(Task.work_type, Task.state, func.count())
-        .where(Task.id.in_(visible), Task.state.in_(QUEUE_STATES))
+        .where(Task.id.in_(visible), Task.state.in_(QUEUE_COLUMNS))
         .group_by(Task.work_type, Task.state)).all()
     by_type: dict[str, dict[str, int]] = {}
     for work_type, state, count in rows:
@@ -78,8 +77,8 @@ def queue_now(actor: User, names: dict[str, str]) -> dict:
     types = [{"work_type": slug, "label": names.get(slug, slug), "counts": counts,
               "total": sum(counts.values())} for slug, counts in by_type.items()]
     types.sort(key=lambda t: (-t["total"], t["label"]))
-    totals = {s: sum(t["counts"].get(s, 0) for t in types) for s in QUEUE_STATES}
-    return {"states": QUEUE_STATES, "rows": types, "totals": totals,
+    totals = {s: sum(t["counts"].get(s, 0) for t in types) for s in QUEUE_COLUMNS}
+    return {"states": QUEUE_COLUMNS, "rows": types, "totals": totals,
             "max": max((t["total"] for t in types), default=0)}
 
 

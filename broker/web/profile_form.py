@@ -8,8 +8,8 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
-from broker.people.hours import WEEKDAYS
 from broker.web.form_fields import error_text, local_instant
+from broker.worktime.weekly_hours import WEEKDAYS
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday")))

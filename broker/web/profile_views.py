@@ -6,11 +6,11 @@ from marshmallow import ValidationError
 from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
 from broker.errors import DomainError, InvalidInput, NotAllowed
 from broker.people import services as people
-from broker.people.hours import WEEKDAYS
 from broker.timeutil import utcnow
 from broker.web import profile_form as pf
 from broker.web import role_required, web
 from broker.web.form_fields import error_text
+from broker.worktime.weekly_hours import WEEKDAYS
 
 
 def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,

@@ -1,7 +1,7 @@
 """Work gathered in a transaction is written just before its commit, in the stated order."""
 from sqlalchemy import text
 
-from broker.db_events import before_commit, gathered
+from broker.db_events import CommitStep, commit_steps, gathered, run_before_commit
 from broker.extensions import db
 
 SEEN = []
@@ -17,8 +17,20 @@ def _second(session, work):
 
 
 def test_steps_run_in_order_before_commit_and_a_rollback_drops_the_work(app):
-    before_commit("test_second", _second, order=2)
-    before_commit("test_first", _first, order=1)
+    declared = commit_steps()
+    run_before_commit([CommitStep("test_first", _first), CommitStep("test_second", _second)])
+    try:
+        _check_steps(app)
+    finally:
+        run_before_commit(list(declared))
+
+
+def test_the_app_declares_clocks_before_the_outbox(app):
+    assert [step.write.__name__ for step in commit_steps()] == [
+        "recompute_clocks_in", "insert_notifications_in", "insert_webhook_deliveries_in"]
+
+
+def _check_steps(app):
     with app.app_context():
         SEEN.clear()
         db.session.execute(text("select 1"))  # work is gathered inside a begun transaction

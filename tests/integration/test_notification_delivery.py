@@ -150,7 +150,7 @@ def test_a_webhook_sealed_under_another_secret_key_is_said_in_the_log_not_lost(
         app, slack, offers, caplog):
     from broker.extensions import db
     from broker.people.models import User
-    from broker.people.webhooks import seal_webhook_url
+    from broker.people.slack_webhook import seal_webhook_url
     specialist, _ = offers(webhook=False)
     with app.app_context():
         db.session.get(User, specialist.id).slack_webhook_sealed = seal_webhook_url(

@@ -13,7 +13,8 @@ def counted(app):
     statements = []
 
     def count(conn, cursor, statement, *args):
-        statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN is ours to emit, not a query
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
     try:

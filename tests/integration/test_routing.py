@@ -95,7 +95,7 @@ def test_nobody_ever_holds_more_than_their_capacity(app, make):
     assert second.offered == 0
     with app.app_context():
         held = dict(db.session.execute(
-            select(Task.assignee_id, func.count()).where(Task.state.in_(lifecycle.LOADED))
+            select(Task.assignee_id, func.count()).where(Task.state.in_(lifecycle.HOLDS_A_PLACE))
             .group_by(Task.assignee_id)).all())
         assert held == {people[0].id: 1, people[1].id: 2, people[2].id: 3}
         waiting = db.session.scalars(select(Task).where(Task.state == "queued")).all()
@@ -232,10 +232,10 @@ def test_claims_racing_a_round_never_overrun_capacity(app, make, is_postgres):
             thread.join()
         with app.app_context():
             held = db.session.execute(
-                select(Task.assignee_id, func.count()).where(Task.state.in_(lifecycle.LOADED))
+                select(Task.assignee_id, func.count()).where(Task.state.in_(lifecycle.HOLDS_A_PLACE))
                 .group_by(Task.assignee_id)).all()
             assert all(count <= 1 for _, count in held), held
-            for task in db.session.scalars(select(Task).where(Task.state.in_(lifecycle.LOADED))):
+            for task in db.session.scalars(select(Task).where(Task.state.in_(lifecycle.HOLDS_A_PLACE))):
                 services.owner_action(task.id, "cancel", db.session.get(User, manager.id), POSTED, {})
 
 

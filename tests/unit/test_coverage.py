@@ -3,9 +3,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from broker.people.business_hours import WorkWeek, is_working
-from broker.people.coverage import hourly_coverage
-from broker.people.hours import WEEKDAYS
+from broker.web.dashboard_coverage import hourly_coverage
+from broker.worktime.arithmetic import WorkWeek, is_working
+from broker.worktime.weekly_hours import WEEKDAYS
 
 UTC = timezone.utc
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)  # a UTC midnight, a week without DST changes

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from notifications.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, fold_lines, local_time
-from notifications.digest import Digest, Item, render_digest
+from notifications.buttons import ACTIONS_BLOCK
+from notifications.digest_render import Digest, Item, render_digest
 from notifications.messages import Reader, render_notification
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "digest_manila.json"
@@ -43,7 +44,9 @@ def test_limits_hold_for_a_huge_digest():
     assert len(message["blocks"]) <= MAX_BLOCKS
     for block in _sections(message):
         assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
-        assert block["text"]["text"].endswith("more")
+    # Every list folds its tail; the offers first show five with their own buttons.
+    assert sum(b["text"]["text"].endswith("more") for b in _sections(message)) == 5
+    assert [b["task_id"] for b in message["blocks"] if b["type"] == ACTIONS_BLOCK] == [1, 2, 3, 4, 5]
     assert len(message["blocks"][0]["text"]["text"]) <= 150
     assert message["text"] == ("Broker digest for Tue 24 Nov: 500 offered to you, 500 due today, "
                                "500 at risk, 500 breached, 500 done.")

@@ -119,5 +119,5 @@ def test_each_action_records_a_distinct_event_name():
 
 def test_loaded_states_are_open_and_hold_an_assignee():
     # Capacity counts only open states that have an assignee (queued never does).
-    assert lc.LOADED <= lc.OPEN
-    assert "queued" not in lc.LOADED
+    assert lc.HOLDS_A_PLACE <= lc.OPEN
+    assert "queued" not in lc.HOLDS_A_PLACE

@@ -4,12 +4,12 @@ from datetime import timedelta
 import pendulum
 import pytest
 
-from broker.people.business_hours import WorkWeek
-from broker.people.hours import WEEKDAYS
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
-from broker.routing.model import SpecialistInput, TaskInput, Weights
+from broker.routing.round_data import SpecialistInput, TaskInput, Weights
+from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.weekly_hours import WEEKDAYS
 
 WEEKDAYS_ONLY = WEEKDAYS[:5]
 NOW = pendulum.datetime(2026, 11, 24, 17, 30, tz="America/New_York")  # Tuesday 22:30 UTC

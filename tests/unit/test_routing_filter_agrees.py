@@ -7,9 +7,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broker.people.business_hours import WorkWeek
 from broker.routing.engine import Round
-from broker.routing.model import SpecialistInput, TaskInput
+from broker.routing.round_data import SpecialistInput, TaskInput
+from broker.worktime.arithmetic import WorkWeek
 from tasks.eligibility import Candidate, refusal
 
 NOW = datetime(2026, 11, 24, 14, tzinfo=timezone.utc)

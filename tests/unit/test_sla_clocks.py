@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pendulum
 import pytest
 
-from broker.people.business_hours import WorkWeek, always
+from broker.worktime.arithmetic import WorkWeek, always
 from sla.clocks import Policy, TaskFacts, compute_clocks
 from sla.status import clock_view, forecast_finish
 

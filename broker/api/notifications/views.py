@@ -7,6 +7,7 @@ from broker.api.notifications import schemas as s
 from broker.api.pagination import page_of
 from broker.timeutil import utcnow
 from notifications import digests, queries
+from notifications.slack_buttons import with_buttons
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
                 description="The caller's notifications and digest")
@@ -26,5 +27,6 @@ def notification_list(query, pagination_parameters):
 @authenticated()
 @blp.response(200, s.DigestPreviewSchema)
 def digest_preview():
-    """The caller's digest as it would be sent now (Block Kit JSON and its text fallback)."""
-    return digests.preview(g.user, utcnow())
+    """The caller's digest as it would be sent now (Block Kit JSON, buttons included, and its
+    text fallback)."""
+    return with_buttons(digests.preview(g.user, utcnow()))

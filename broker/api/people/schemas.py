@@ -1,11 +1,14 @@
 """Schemas of the people API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from broker.people.hours import hours_errors
-from broker.people.webhooks import webhook_url_errors
+from broker.people.roles import ROLES
+from broker.people.slack_webhook import webhook_url_errors
 from broker.timeutil import is_timezone
+from broker.worktime.weekly_hours import hours_errors
 from notifications.kinds import KINDS, urgent_kinds
 
+SLACK_USER_ID = validate.Regexp(r"^[UW][A-Z0-9]{2,31}$", error="A Slack member id looks like "
+                                "U024BE7LH (U or W, then capitals and digits).")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
 
 
@@ -34,13 +37,14 @@ class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    role = fields.String(required=True, validate=validate.OneOf(["admin", "manager", "specialist"]))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
     timezone = TimezoneField(required=True)
     active = fields.Boolean(dump_only=True)
     digest_hour = fields.Integer(dump_only=True)
     slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True,
                                       metadata={"description": "Masked; the full URL is never shown."})
     urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
+    slack_user_id = fields.String(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
     def _urgent_kinds(self, user) -> list[str]:
@@ -58,7 +62,7 @@ class UserWithTokenSchema(UserSchema):
 class UserPatchSchema(Schema):
     """An admin's change to an account; `active: false` ends its sessions and stops its tokens."""
 
-    role = fields.String(validate=validate.OneOf(["admin", "manager", "specialist"]))
+    role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()
     name = fields.String(validate=validate.Length(min=1, max=120))
     timezone = TimezoneField()
@@ -80,6 +84,8 @@ class MePatchSchema(Schema):
     urgent_kinds = fields.List(fields.String(validate=validate.OneOf(KINDS)),
                                validate=validate.Length(max=len(KINDS)),
                                metadata={"description": "Kinds sent at once; the rest wait for the digest."})
+    slack_user_id = fields.String(allow_none=True, validate=SLACK_USER_ID, metadata={
+        "description": "Your Slack member id (U… or W…), so Slack buttons act as you; null unlinks."})
 
 
 class SkillSchema(Schema):

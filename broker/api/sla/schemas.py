@@ -2,8 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from broker.api.people.schemas import SLUG, TimezoneField, WorkingHoursField
-from sla.report import GROUPS
-from tasks.models import PRIORITIES
+from sla.report_figures import GROUPS
+from tasks.vocabulary import PRIORITIES
 
 NAME = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$",
                        error="Use a short lowercase name like business or apac-support.")

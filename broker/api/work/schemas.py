@@ -10,7 +10,8 @@ from broker.timeutil import utcnow
 from tasks.lifecycle import STATES
 from sla.queries import sla_views
 from sla.status import STATUSES
-from tasks.models import OBJECTIVES, PRIORITIES, Task, WorkType
+from tasks.models import Task, WorkType
+from tasks.vocabulary import DEFAULT_PRIORITY, OBJECTIVES, PRIORITIES
 
 TITLE = validate.Length(min=1, max=200)
 
@@ -45,7 +46,7 @@ class TaskCreateSchema(Schema):
     work_type = fields.String(required=True, validate=[validate.Length(min=1, max=64), known_work_type])
     skills = fields.List(fields.Nested(RequiredSkillSchema), load_default=None,
                          metadata={"description": "Defaults to the work type's skills."})
-    priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
+    priority = fields.String(load_default=DEFAULT_PRIORITY, validate=validate.OneOf(PRIORITIES))
     estimate_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1000))
     due_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=in_future)
     needs_manager_overlap = fields.Boolean(load_default=False)

@@ -2,7 +2,7 @@
 follow-the-sun picture, with the gaps nobody covers."""
 from datetime import datetime, timedelta
 
-from broker.people.business_hours import WorkWeek, working_spans
+from broker.worktime.arithmetic import WorkWeek, working_spans
 
 HOUR = timedelta(hours=1)
 

@@ -5,16 +5,16 @@ from zoneinfo import ZoneInfo
 import pendulum
 import pytest
 
-from broker.people import business_hours
-from broker.people.business_hours import WorkWeek
-from broker.people.hours import hours_errors, weekly_minutes
+from broker.worktime import arithmetic
+from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.weekly_hours import hours_errors, weekly_minutes
 
 WEEKDAYS_9_TO_5 = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 NIGHT_FRIDAY = {"fri": [["22:00", "06:00"]]}
 
 
 def is_working(hours: dict, tz: str, at: datetime) -> bool:
-    return business_hours.is_working(WorkWeek(hours, tz), at)
+    return arithmetic.is_working(WorkWeek(hours, tz), at)
 
 
 def utc(*args) -> datetime:

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broker.people.business_hours import (
+from broker.worktime.arithmetic import (
     HORIZON_DAYS, WorkWeek, add_working_hours, always, is_working, next_working_instant,
     working_hours_between, working_spans,
 )
-from broker.people.hours import WEEKDAYS, _minutes, weekly_minutes
+from broker.worktime.weekly_hours import WEEKDAYS, clock_minutes, weekly_minutes
 
 UTC = timezone.utc
 OFFICE = {d: [["09:00", "17:00"]] for d in WEEKDAYS[:5]}
@@ -104,11 +104,11 @@ def read_directly(hours: dict, tz: str, at: datetime) -> bool:
     local = pendulum.instance(at).in_timezone(tz)
     minute = local.hour * 60 + local.minute
     for start, end in hours.get(WEEKDAYS[local.weekday()], []):
-        s, e = _minutes(start), _minutes(end)
+        s, e = clock_minutes(start), clock_minutes(end)
         if (s < e and s <= minute < e) or (s > e and minute >= s):
             return True
     for start, end in hours.get(WEEKDAYS[(local.weekday() - 1) % 7], []):
-        s, e = _minutes(start), _minutes(end)
+        s, e = clock_minutes(start), clock_minutes(end)
         if s > e and minute < e:
             return True
     return False

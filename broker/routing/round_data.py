@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from broker.people.business_hours import WorkWeek
+from broker.worktime.arithmetic import WorkWeek
 
 FACTORS = ("on_time", "speed", "skill_fit", "load", "record", "continuity", "overlap")
 

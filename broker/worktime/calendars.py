@@ -1,9 +1,10 @@
-"""Business calendars as business_hours.WorkWeek values, and their validation (pure)."""
+"""Business calendars (stored by sla) read as working time, WorkWeek values, and their validation
+(pure)."""
 from datetime import date
 
-from broker.people.business_hours import WorkWeek
-from broker.people.hours import hours_errors
 from broker.timeutil import is_timezone
+from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.weekly_hours import hours_errors
 
 
 def week_of(calendar) -> WorkWeek:

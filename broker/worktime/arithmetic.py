@@ -1,17 +1,18 @@
-"""Business-hours arithmetic over weekly local hours, a timezone, holidays and time off (pure).
+"""Working-time arithmetic over weekly local hours, a timezone, holidays and time off (pure).
 
-Shared by routing (when can a specialist start and finish) and the SLA clocks (when is a target
-due). Weekly hours are local wall time per weekday and may cross midnight; instants are aware and
-come back in UTC. Wall times that a DST change skips are read with the offset before the change,
-which moves them forward (02:30 on a spring-forward night is 03:30 new time).
+Shared by routing (when can a specialist start and finish), the SLA clocks (when is a target
+due) and the dashboard (who works in which hour). Weekly hours are local wall time per weekday
+and may cross midnight; instants are aware and come back in UTC. Wall times that a DST change
+skips are read with the offset before the change, which moves them forward (02:30 on a
+spring-forward night is 03:30 new time).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from broker.people.hours import DAY, WEEKDAYS, _minutes
 from broker.timeutil import to_utc
+from broker.worktime.weekly_hours import DAY, WEEKDAYS, clock_minutes
 
 UTC = timezone.utc
 HORIZON_DAYS = 800  # this many days in a row without working time means there is none
@@ -32,7 +33,7 @@ class WorkWeek:
         for day in WEEKDAYS:
             spans = []
             for start, end in self.hours.get(day, []):
-                s, e = _minutes(start), _minutes(end)
+                s, e = clock_minutes(start), clock_minutes(end)
                 spans.append((s, e if e > s else e + DAY))
             days.append(tuple(sorted(spans)))
         object.__setattr__(self, "_days", tuple(days))

@@ -1,12 +1,15 @@
-"""Weekly working hours in local time: validation and 'is this instant inside them' (pure)."""
+"""Weekly working hours in local time, as people and calendars write them (pure): weekdays,
+`HH:MM` clock times, validation and weekly totals. broker.worktime.arithmetic reads them as time."""
 import re
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # fullmatch, not match: "$" would let a trailing newline through ("09:00\n").
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d|24:00")
 DAY, WEEK = 24 * 60, 7 * 24 * 60
 
 
-def _minutes(clock: str) -> int:
+def clock_minutes(clock: str) -> int:
+    """Minutes after midnight of an `HH:MM` clock time (24:00 is the day's end, 1440)."""
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
 
@@ -44,7 +47,7 @@ def _week_spans(hours: dict):
     for day, spans in hours.items():
         base = WEEKDAYS.index(day) * DAY
         for span in spans:
-            start, end = _minutes(span[0]), _minutes(span[1])
+            start, end = clock_minutes(span[0]), clock_minutes(span[1])
             start, end = base + start, base + end + (DAY if end < start else 0)
             yield start, end, day, span
             if end > WEEK:  # Sunday night runs into Monday morning
@@ -70,6 +73,6 @@ def weekly_minutes(hours: dict) -> int:
     total = 0
     for spans in hours.values():
         for start, end in spans:
-            length = _minutes(end) - _minutes(start)
+            length = clock_minutes(end) - clock_minutes(start)
             total += length if length > 0 else length + DAY
     return total
