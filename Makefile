@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test clean
+.PHONY: run test fuzz install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: install
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# A deep schemathesis run with each role's token (the suite runs a short one); FUZZ_ARGS e.g.
+# "--max-examples 500 --max-time 600" (seconds per role).
+FUZZ_ARGS ?=
+fuzz: install-test
+	$(BIN)/python -m tests.fuzz.deep $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

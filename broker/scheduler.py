@@ -15,6 +15,7 @@ from broker.timeutil import utcnow
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x42524B52  # "BRKR": the advisory lock that elects the scheduler on PostgreSQL
 STATE_KEY = "broker_scheduler"
+ELECTION_SECONDS = 15  # how often a standby tries to become the leader (and a leader checks)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,18 @@ JOBS = [
 ]
 
 
+def intervals(app) -> dict[str, float]:
+    """Seconds between runs of each job and of the election: SCHEDULER_INTERVALS over the
+    defaults; a name that is no job stops the start (a typo would silently keep the default)."""
+    chosen = app.config.get("SCHEDULER_INTERVALS") or {}
+    defaults = {job.name: job.seconds for job in JOBS} | {"election": ELECTION_SECONDS}
+    unknown = sorted(set(chosen) - set(defaults))
+    if unknown:
+        raise ValueError(f"BROKER_SCHEDULER_INTERVALS names no job: {', '.join(unknown)} "
+                         f"(jobs: {', '.join(defaults)})")
+    return defaults | chosen
+
+
 def scheduler_state(app) -> dict:
     """What the scheduler in this process is doing, for /health."""
     state = app.extensions.get(STATE_KEY)
@@ -99,7 +112,8 @@ class Election:
                     return True
                 conn.close()
                 return False
-        handle = open(f"{self.app.instance_path}/scheduler.lock", "w")
+            path = self._lock_file(engine.url.database)
+        handle = open(path, "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -107,6 +121,13 @@ class Election:
             return False
         self.held = handle
         return True
+
+    def _lock_file(self, database: str | None) -> str:
+        """Beside the SQLite database file, so each database elects its own scheduler (two
+        databases in one checkout, such as a test's and the dev server's, do not share one)."""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            return f"{database}.scheduler.lock"
+        return f"{self.app.instance_path}/scheduler.lock"
 
     def release(self):
         """Give up the leadership (closing the connection or file ends the lock)."""
@@ -123,15 +144,16 @@ class Election:
         return self.held is not None
 
 
-def _add_jobs(app, scheduler):
+def _add_jobs(app, scheduler, seconds: dict):
     for job in JOBS:
-        scheduler.add_job(_guarded(app, job), "interval", seconds=job.seconds, id=job.name,
+        scheduler.add_job(_guarded(app, job), "interval", seconds=seconds[job.name], id=job.name,
                           name=job.name, next_run_time=utcnow(), coalesce=True,
                           max_instances=1, replace_existing=True)
 
 
 def start(app, blocking: bool = False):
     """Start a scheduler in this process; it runs the jobs only while it holds the election."""
+    seconds = intervals(app)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     election = Election(app)
     state = {"scheduler": scheduler, "role": "standby", "election": election}
@@ -146,9 +168,9 @@ def start(app, blocking: bool = False):
         if state["role"] == "standby" and election.try_acquire():
             state["role"] = "leader"
             log.info("this process is the scheduler leader")
-            _add_jobs(app, scheduler)
+            _add_jobs(app, scheduler, seconds)
 
-    scheduler.add_job(campaign, "interval", seconds=15, id="election", name="election",
-                      next_run_time=utcnow())
+    scheduler.add_job(campaign, "interval", seconds=seconds["election"], id="election",
+                      name="election", next_run_time=utcnow())
     scheduler.start()
     return scheduler

@@ -50,7 +50,36 @@ def from_environment() -> dict:
            if env.get("BROKER_LIMIT_STORAGE_URI") else {}),
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
            if env.get("BROKER_ROUTING_WEIGHTS") else {}),
+        **_timing(env),
     }
+
+
+def _timing(env) -> dict:
+    """Job intervals, the outbox lease, the Slack timeout and pause points, when set: operators
+    tune them, and the crash tests shorten them so a restarted scheduler acts within seconds."""
+    found = {}
+    if env.get("BROKER_SCHEDULER_INTERVALS"):
+        chosen = _json_setting(env, "BROKER_SCHEDULER_INTERVALS")
+        found["SCHEDULER_INTERVALS"] = {job: _positive(f"BROKER_SCHEDULER_INTERVALS[{job}]", value)
+                                        for job, value in chosen.items()}
+    for name, key in (("BROKER_OUTBOX_LEASE_SECONDS", "OUTBOX_LEASE_SECONDS"),
+                      ("BROKER_SLACK_TIMEOUT", "BROKER_SLACK_TIMEOUT")):
+        if env.get(name):
+            found[key] = _positive(name, env[name])
+    if env.get("BROKER_PAUSE_AT"):
+        found["BROKER_PAUSE_AT"] = tuple(p.strip() for p in env["BROKER_PAUSE_AT"].split(",") if p.strip())
+    return found
+
+
+def _positive(name: str, value) -> float:
+    """A positive number of seconds; anything else stops the start with the setting's name."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise RuntimeError(f"{name} must be a positive number of seconds, not {value!r}.")
+    return seconds
 
 
 def _json_setting(env, name: str) -> dict:
@@ -92,7 +121,9 @@ DEFAULTS = {
     "ROUTING_OFFER_MINUTES": {"urgent": 15, "high": 30, "normal": 60, "low": 120},
     "ROUTING_DEFAULT_TARGET_HOURS": {"urgent": 8, "high": 24, "normal": 72, "low": 168},
     "ROUTING_MANAGER_HOURS": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-    # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up.
+    # Absolute links in Slack messages point here; seconds before a Slack webhook call gives up;
+    # how long a deliverer's claim on an outbox row holds (at least 3 x the timeout) before a
+    # restarted or other deliverer takes the row over.
     "BROKER_BASE_URL": "http://127.0.0.1:5000",
     "BROKER_SLACK_TIMEOUT": 10,
     # Slack interactivity: requests are verified with the app's signing secret (none: the
@@ -101,6 +132,12 @@ DEFAULTS = {
     "BROKER_SLACK_REPLY_TIMEOUT": 2,
     # Seconds before a webhook endpoint's answer is given up on (the attempt is then retried).
     "BROKER_WEBHOOK_TIMEOUT": 10,
+    "OUTBOX_LEASE_SECONDS": 120,
+    # Scheduler: seconds between runs per job name (and "election"), over the JOBS defaults.
+    "SCHEDULER_INTERVALS": {},
+    # Named points where a process stops and waits to be killed (crash tests only; see
+    # broker/pause.py). Never set in production.
+    "BROKER_PAUSE_AT": (),
     # SLA: a revision's target as a share of the turnaround; wall hours a breach may stay
     # unresolved before the admins are alerted.
     "SLA_REVISION_SHARE": 0.5,

@@ -63,10 +63,11 @@ def default_slack_sink() -> Sink:
 
 
 def lease() -> timedelta:
-    """How long a claim holds: well past one send's timeout, so a live sender never loses it."""
-    timeout = max(current_app.config.get(key, 10)
-                  for key in ("BROKER_SLACK_TIMEOUT", "BROKER_WEBHOOK_TIMEOUT"))
-    return timedelta(seconds=max(120, 3 * timeout))
+    """How long a claim holds (OUTBOX_LEASE_SECONDS), never less than three sends' timeouts, so
+    a live sender never loses it; a dead one's rows wait that long before another takes them."""
+    config = current_app.config
+    timeout = max(config.get(key, 10) for key in ("BROKER_SLACK_TIMEOUT", "BROKER_WEBHOOK_TIMEOUT"))
+    return timedelta(seconds=max(config["OUTBOX_LEASE_SECONDS"], 3 * timeout))
 
 
 def deliver_outbox(now: datetime, slack: Sink | None = None, rng: random.Random | None = None,

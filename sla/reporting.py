@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from broker.errors import InvalidInput, NotAllowed
+from broker.errors import InvalidInput
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import User
 from broker.worktime.arithmetic import working_hours_between
 from broker.worktime.calendars import week_of
@@ -38,18 +39,20 @@ def default_period(since: datetime | None, until: datetime | None,
 
 
 def report_filters(actor: User) -> dict:
-    """Whose tasks `actor`'s numbers cover: everything for an admin, a manager's own briefs, a
-    specialist's own tasks (the keyword arguments of sla_report)."""
-    if actor.role == "admin":
+    """Whose tasks `actor`'s numbers cover (permissions.report_scope), as the keyword arguments
+    of sla_report."""
+    scope = permissions.report_scope(actor)
+    if scope.everything:
         return {}
-    return {"owner_id": actor.id} if actor.role == "manager" else {"assignee_id": actor.id}
+    if scope.owner_id is not None:
+        return {"owner_id": scope.owner_id}
+    return {"assignee_id": scope.assignee_id}
 
 
 def report_for(actor: User, since: datetime, until: datetime, group_by: str,
                now: datetime) -> dict:
     """The SLA report (for managers and admins) an actor may see."""
-    if actor.role not in ("manager", "admin"):
-        raise NotAllowed("SLA reports are for managers and admins.")
+    permissions.require(actor, permissions.READ_REPORTS, "SLA reports are for managers and admins.")
     return sla_report(since, until, group_by, now, **report_filters(actor))
 
 

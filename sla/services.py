@@ -1,8 +1,9 @@
 """Business calendars and SLA policies: reads and admin writes, each owning its transaction."""
 from sqlalchemy import select
 
-from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
+from broker.people import permissions
 from broker.unit_of_work import commit, transaction
 from broker.people.models import User
 from broker.worktime.calendars import calendar_errors
@@ -13,8 +14,7 @@ from tasks.vocabulary import PRIORITIES
 
 
 def _require_admin(actor: User):
-    if actor.role != "admin":
-        raise NotAllowed("Only admins change SLA calendars and policies.")
+    permissions.require(actor, permissions.MANAGE_SETTINGS, "Only admins change SLA calendars and policies.")
 
 
 def calendars() -> list[BusinessCalendar]:

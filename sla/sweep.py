@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from broker.extensions import db
+from broker.pause import pause_point
 from broker.timeutil import UTCDateTime
 from broker.unit_of_work import commit, transaction
 from sla.models import SlaClock, SlaEscalation
@@ -75,6 +76,7 @@ def escalate_breaches(now: datetime) -> dict:
                 and task.state == lifecycle.OFFERED):
             services.withdraw_offer(task, now, WITHDRAW_REASON)
             withdrawn += 1
+    pause_point("sla_sweep.before_commit")  # the crash tests kill the scheduler here
     commit()
     counts = {step: sum(1 for r in fired if r.step == step) for step in ESCALATION_STEPS}
     return {**counts, "offers_withdrawn": withdrawn}

@@ -1,12 +1,14 @@
 """Read side of briefs and tasks: what each actor may see, and what a specialist may claim."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import User
+from broker.people.permissions import Scope, TaskFacts
 from tasks import lifecycle
 from tasks.eligibility import Candidate, refusal
 from tasks.models import Brief, Task
@@ -29,15 +31,31 @@ def candidate(user: User) -> Candidate:
 
 
 def visible_tasks(actor: User):
-    """A select() of the tasks `actor` may see: admins all, managers their briefs', specialists
-    their own plus the queue."""
+    """A select() of the tasks `actor` may see, scoped by permissions.task_scope."""
     query = select(Task).options(selectinload(Task.brief), selectinload(Task.assignee),
                                  selectinload(Task.events))
-    if actor.role == "manager":
-        query = query.join(Brief).where(Brief.owner_id == actor.id)
-    elif actor.role == "specialist":
-        query = query.where((Task.assignee_id == actor.id) | (Task.state == lifecycle.QUEUED))
-    return query
+    return scoped_tasks(query, permissions.task_scope(actor))
+
+
+def scoped_tasks(query, scope: Scope):
+    """`query` over tasks narrowed to `scope`: one owner's briefs, and/or one assignee's work and
+    the open queue; nothing for an empty scope."""
+    if scope.everything:
+        return query
+    if scope.owner_id is not None:
+        query = query.join(Brief).where(Brief.owner_id == scope.owner_id)
+    mine = [Task.assignee_id == scope.assignee_id] if scope.assignee_id is not None else []
+    mine += [Task.state == lifecycle.QUEUED] if scope.open_queue else []
+    if mine:
+        query = query.where(or_(*mine))
+    return query.where(false()) if scope == Scope() else query
+
+
+def task_facts(task: Task) -> TaskFacts:
+    """What permissions need to know of a task."""
+    return TaskFacts(owner_id=task.brief.owner_id, assignee_id=task.assignee_id,
+                     queued=task.state == lifecycle.QUEUED,
+                     actor_ids=frozenset(e.actor_id for e in task.events))
 
 
 def task_for(actor: User, task_id: int) -> Task:
@@ -45,40 +63,34 @@ def task_for(actor: User, task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    if actor.role == "admin" or task.brief.owner_id == actor.id or task.assignee_id == actor.id:
-        return task
-    if actor.role == "specialist" and (
-        task.state == lifecycle.QUEUED or any(e.actor_id == actor.id for e in task.events)
-    ):
+    if permissions.may_see_task(actor, task_facts(task)):
         return task
     raise NotAllowed("You can only see your own tasks, your briefs' tasks, or the open queue.")
 
 
 def visible_briefs(actor: User):
-    if actor.role not in ("manager", "admin"):
-        raise NotAllowed("Briefs are for managers and admins.")
+    """A select() of the briefs `actor` may see, newest first (permissions.brief_scope)."""
+    scope = permissions.brief_scope(actor)
     query = select(Brief).options(
         selectinload(Brief.owner),
         selectinload(Brief.tasks).options(selectinload(Task.assignee), selectinload(Task.events)),
     ).order_by(Brief.id.desc())
-    return query if actor.role == "admin" else query.where(Brief.owner_id == actor.id)
+    return query if scope.everything else query.where(Brief.owner_id == scope.owner_id)
 
 
 def brief_for(actor: User, brief_id: int) -> Brief:
-    if actor.role not in ("manager", "admin"):
-        raise NotAllowed("Briefs are for managers and admins.")
+    permissions.require(actor, permissions.READ_BRIEFS, "Briefs are for managers and admins.")
     brief = db.session.get(Brief, brief_id)
     if brief is None:
         raise NotFound(f"Brief {brief_id} does not exist.")
-    if actor.role != "admin" and brief.owner_id != actor.id:
+    if not permissions.may_read_brief(actor, brief.owner_id):
         raise NotAllowed("This brief belongs to another manager.")
     return brief
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:
     """Queued tasks this specialist could claim now, most urgent first."""
-    if actor.role != "specialist":
-        raise NotAllowed("Only specialists pick tasks.")
+    permissions.require(actor, permissions.TAKE_WORK, "Only specialists pick tasks.")
     who = candidate(actor)
     queued = db.session.scalars(
         select(Task).where(Task.state == lifecycle.QUEUED).order_by(Task.id)
@@ -99,8 +111,7 @@ REVIEW_SHOWN = 20  # submitted tasks listed on a specialist's queue, newest firs
 def specialist_queue(actor: User) -> dict[str, list[Task]]:
     """A specialist's own work: offers (soonest expiry first), work in progress (most urgent
     first) and the latest submissions awaiting review."""
-    if actor.role != "specialist":
-        raise NotAllowed("Only specialists have a queue.")
+    permissions.require(actor, permissions.TAKE_WORK, "Only specialists have a queue.")
     mine = select(Task).options(selectinload(Task.brief)).where(Task.assignee_id == actor.id)
     offers = db.session.scalars(mine.where(Task.state == lifecycle.OFFERED)
                                 .order_by(Task.offer_expires_at, Task.id)).all()

@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import SpecialistProfile, User
 from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
@@ -53,8 +54,8 @@ def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
 @transaction
 def create_brief(owner: User, data: dict, now: datetime) -> Brief:
     """Create a brief with its tasks, all queued, each with a 'created' event."""
-    if owner.role != "manager":
-        raise NotAllowed("Only managers post briefs: every brief needs an accountable internal owner.")
+    permissions.require(owner, permissions.POST_BRIEFS,
+                        "Only managers post briefs: every brief needs an accountable internal owner.")
     if not data.get("tasks"):
         raise InvalidInput("A brief needs at least one task.", {"tasks": ["Add at least one task."]})
     catalogue = work_type_defaults()
@@ -104,14 +105,15 @@ def _transition(task: Task, action: str, actor: User | None, now: datetime, deta
 
 
 def _require_assignee(task: Task, actor: User, verb: str):
-    if task.assignee_id != actor.id:
+    if not permissions.may_work_on(actor, task.assignee_id):
         raise NotAllowed(f"Only the task's assignee can {verb} it.")
 
 
-def _require_owner(task: Task, actor: User, verb: str, admin_too: bool = False):
-    if task.brief.owner_id == actor.id or (admin_too and actor.role == "admin"):
-        return
-    raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
+def _require_decider(task: Task, actor: User, decision: str):
+    """The owner's decisions: approve, request_changes, cancel, change (permissions.may_decide)."""
+    if not permissions.may_decide(actor, task.brief.owner_id, decision):
+        verb = decision.replace("_", " ")
+        raise NotAllowed(f"Only the manager who owns the brief can {verb} this task.")
 
 
 def _require_able(task: Task, specialist: User, now: datetime, refused: str):
@@ -132,8 +134,7 @@ def _require_able(task: Task, specialist: User, now: datetime, refused: str):
 @transaction
 def claim(task_id: int, actor: User, now: datetime) -> Task:
     """A specialist takes a queued task; of two racing claims exactly one wins."""
-    if actor.role != "specialist":
-        raise NotAllowed("Only specialists claim tasks.")
+    permissions.require(actor, permissions.TAKE_WORK, "Only specialists claim tasks.")
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "claim")
     _require_able(task, actor, now, "You cannot claim this task")
@@ -313,7 +314,7 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
     """approve, request_changes or cancel: decisions of the manager who owns the brief."""
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, action)
-    _require_owner(task, actor, action.replace("_", " "), admin_too=action == "cancel")
+    _require_decider(task, actor, action)
     _transition(task, action, actor, now, details)
     if task.state in lifecycle.CLOSED:
         task.closed_at = now
@@ -325,7 +326,7 @@ def owner_action(task_id: int, action: str, actor: User, now: datetime, details:
 def update_task(task_id: int, actor: User, changes: dict, now: datetime) -> Task:
     """Change priority, due date or estimate of an open task, recorded as an event."""
     task = _locked_task(task_id)
-    _require_owner(task, actor, "change", admin_too=True)
+    _require_decider(task, actor, "change")
     if not task.is_open:
         raise lifecycle.IllegalTransition(f"The task is {task.state} and closed; it cannot be changed.")
     if changes.get("due_at") is not None and changes["due_at"] <= now:

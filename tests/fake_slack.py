@@ -1,6 +1,7 @@
 """A fake Slack incoming-webhook server on 127.0.0.1 (real HTTP), whose answer tests switch:
-200 "ok", 500, 429 with Retry-After, 404 (a revoked webhook), or hang past the client timeout.
-It records every request it received."""
+200 "ok", 500, 429 with Retry-After, 404 (a revoked webhook), hang past the client timeout, or
+"slow": 200 "ok" after `delay` seconds. It records every request it received, and whether it
+answered it (a client killed while Slack holds its request never hears back)."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,6 +11,7 @@ class FakeSlack:
     def __init__(self):
         self.mode = "ok"
         self.retry_after = "30"
+        self.delay = 1.0  # seconds the "slow" mode takes before answering
         self.received: list[dict] = []  # {"path", "body"} of every POST, answered or not
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -26,9 +28,10 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                request = {"path": self.path, "body": body, "answered": False}
                 with fake._lock:
-                    fake.received.append({"path": self.path, "body": body})
-                fake._answer(self)
+                    fake.received.append(request)
+                fake._answer(self, request)
 
             def log_message(self, *args):
                 pass
@@ -49,21 +52,28 @@ class FakeSlack:
             self.server.server_close()
             self.server = None
 
-    def _answer(self, handler):
+    def _answer(self, handler, request: dict):
         mode = self.mode
         if mode == "hang":
             self._release.wait(10)
             return
-        status, text, headers = {"ok": (200, "ok", {}), "error": (500, "internal_error", {}),
+        if mode == "slow":
+            threading.Event().wait(self.delay)  # Slack taking its time; the client waits
+        status, text, headers = {"ok": (200, "ok", {}), "slow": (200, "ok", {}),
+                                 "error": (500, "internal_error", {}),
                                  "rate_limited": (429, "rate_limited", {"Retry-After": self.retry_after}),
                                  "revoked": (404, "no_service", {})}[mode]
-        handler.send_response(status)
-        for key, value in headers.items():
-            handler.send_header(key, value)
-        handler.send_header("Content-Type", "text/plain")
-        handler.send_header("Content-Length", str(len(text)))
-        handler.end_headers()
-        handler.wfile.write(text.encode())
+        request["answered"] = True  # from here on the client may hear back
+        try:
+            handler.send_response(status)
+            for key, value in headers.items():
+                handler.send_header(key, value)
+            handler.send_header("Content-Type", "text/plain")
+            handler.send_header("Content-Length", str(len(text)))
+            handler.end_headers()
+            handler.wfile.write(text.encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client is gone (a killed process): nobody hears the answer
 
     def texts(self) -> list[str]:
         return [r["body"]["text"] for r in self.received]

@@ -4,6 +4,7 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import abort
 
+from broker.people.permissions import require
 from broker.people.tokens import user_for_token
 
 
@@ -19,15 +20,16 @@ def current_api_user():
     return user
 
 
-def authenticated(*roles: str):
-    """Require a bearer token, and one of `roles` when any are given; sets g.user."""
+def authenticated(permission: str | None = None):
+    """Require a bearer token, and `permission` (broker.people.permissions) when given; sets
+    g.user."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             g.user = current_api_user()
-            if roles and g.user.role not in roles:
-                abort(403, message=f"This needs the role {' or '.join(roles)}; you are {g.user.role}.")
+            if permission:
+                require(g.user, permission)
             return view(*args, **kwargs)
 
         return wrapper

@@ -15,7 +15,7 @@ def run(host, port):
     """Serve the app for development, with the elected scheduler unless BROKER_SCHEDULER=off."""
     app = current_app._get_current_object()
     if app.config.get("BROKER_SCHEDULER", "on") != "off":
-        scheduling.start(app)
+        _start(app)
         click.echo("scheduler: started (runs jobs while it holds the election lock)")
     else:
         click.echo("scheduler: off (BROKER_SCHEDULER=off)")
@@ -28,6 +28,14 @@ def scheduler():
     """Run the scheduler alone, in the foreground, until interrupted."""
     click.echo("scheduler: starting in the foreground; Ctrl-C stops it")
     try:
-        scheduling.start(current_app._get_current_object(), blocking=True)
+        _start(current_app._get_current_object(), blocking=True)
     except (KeyboardInterrupt, SystemExit):
         click.echo("scheduler: stopped")
+
+
+def _start(app, blocking: bool = False):
+    """Start the scheduler; a broken setting (an unknown job's interval) is a one-line error."""
+    try:
+        scheduling.start(app, blocking=blocking)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.people.roles import ROLES, SPECIALIST
 from broker.people.sessions import end_sessions
@@ -17,6 +18,7 @@ from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (use
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
 from broker.worktime.weekly_hours import hours_errors
+
 
 def _check_user_fields(email: str, timezone: str, role: str):
     errors = {}
@@ -162,12 +164,7 @@ def specialist(user_id: int) -> User:
 def update_specialist(actor: User, user_id: int, data: dict) -> User:
     """Admins change any profile; a specialist changes their own, except capacity and active."""
     user = specialist(user_id)
-    if actor.role != "admin":
-        if actor.id != user_id:
-            raise NotAllowed("You can only change your own profile.")
-        locked = sorted(set(data) & {"capacity", "active", "partner"})
-        if locked:
-            raise NotAllowed(f"Only an admin can change {', '.join(locked)}.")
+    permissions.require_profile_change(actor, user_id, data)
     _check_profile(data)
     _apply_profile(user, data)
     commit()
@@ -178,7 +175,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
 def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
                  reason: str | None = None, now: datetime | None = None) -> TimeOff:
     user = specialist(user_id)
-    if actor.role != "admin" and actor.id != user_id:
+    if not permissions.may_book_time_off(actor, user_id):
         raise NotAllowed("Only an admin or the specialist can book time off.")
     if ends_at <= starts_at:
         raise InvalidInput("Time off must end after it starts.", {"ends_at": ["Must be after starts_at."]})

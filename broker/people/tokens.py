@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload
 from broker.db_events import writing
 from broker.errors import Conflict, NotAllowed, NotFound
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import ApiToken, User
-from broker.people.roles import ADMIN
 from broker.timeutil import utcnow
 from broker.unit_of_work import commit, transaction
 
@@ -100,7 +100,7 @@ def revoke_token(actor: User, token_id: int, now: datetime | None = None) -> Api
     row = db.session.get(ApiToken, token_id)
     if row is None:
         raise NotFound(f"Token {token_id} does not exist.")
-    if row.user_id != actor.id and actor.role != ADMIN:
+    if not permissions.may_manage_tokens_of(actor, row.user_id):
         raise NotAllowed("This token belongs to another user; only they or an admin revoke it.")
     if row.revoked_at is None:
         row.revoked_at = now or utcnow()
@@ -110,5 +110,5 @@ def revoke_token(actor: User, token_id: int, now: datetime | None = None) -> Api
 
 def check_owner(actor: User, user_id: int):
     """Only admins list another user's tokens."""
-    if user_id != actor.id and actor.role != ADMIN:
+    if not permissions.may_manage_tokens_of(actor, user_id):
         raise NotAllowed("Only an admin can list another user's tokens.")

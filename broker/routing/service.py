@@ -8,6 +8,7 @@ from flask import current_app
 
 from broker.errors import InvalidInput
 from broker.extensions import db
+from broker.pause import pause_point
 from broker.routing import store
 from broker.routing.assign import assign_round
 from broker.routing.engine import Round
@@ -56,6 +57,7 @@ def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     record.queued, record.offered = len(tasks), len(placed)
     record.waiting = len(tasks) - len(placed)
     record.duration_ms = int((time.perf_counter() - started) * 1000)
+    pause_point("route_round.before_commit")  # the crash tests kill the scheduler here
     commit()
     result = RoundResult(record.queued, record.offered, record.waiting,
                          time.perf_counter() - started, engine_seconds)

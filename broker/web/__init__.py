@@ -6,18 +6,21 @@ from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 from broker.extensions import login_manager
+from broker.people.permissions import may, roles_with
 from broker.people.sessions import user_for_session
 
 web = Blueprint("web", __name__)  # its errors are pages: see broker/api/errors.py http_error
 
 
-def role_required(*roles):
-    """Pages for some roles only: log in first, then a 403 page for the others."""
+def permission_required(permission: str):
+    """Pages for those holding `permission` (broker.people.permissions): log in first, then a 403
+    page for the others, saying which roles the page is for."""
     def decorate(view):
         @wraps(view)
         @login_required
         def wrapper(*args, **kwargs):
-            if current_user.role not in roles:
+            if not may(current_user, permission):
+                roles = roles_with(permission)
                 abort(403, description=f"This page is for {' and '.join(r + 's' for r in roles)}; "
                                        f"you are logged in as a {current_user.role}.")
             return view(*args, **kwargs)

@@ -5,6 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
+from broker.people.permissions import READ_BRIEFS, may
 from broker.people.services import user_by_password
 from broker.web import web
 from broker.web.throttle import login_wait_seconds
@@ -12,7 +13,7 @@ from broker.web.throttle import login_wait_seconds
 
 def _home_for(user) -> str:
     """Where each role starts: managers and admins on their briefs, specialists on their queue."""
-    return url_for("web.briefs") if user.role in ("manager", "admin") else url_for("web.queue")
+    return url_for("web.briefs") if may(user, READ_BRIEFS) else url_for("web.queue")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from broker.api.work.schemas import NOTE_MAX, BriefCreateSchema
 from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
+from broker.people import permissions
 from broker.timeutil import utcnow
-from broker.web import brief_form, role_required, web
+from broker.web import brief_form, permission_required, web
 from tasks import lifecycle, queries, services
 from tasks.models import Task, WorkType
 from tasks.vocabulary import OBJECTIVES, PRIORITIES
@@ -21,7 +22,7 @@ def _work_types() -> list[WorkType]:
 
 
 @web.route("/briefs")
-@role_required("manager", "admin")
+@permission_required(permissions.READ_BRIEFS)
 def briefs():
     rows = db.session.scalars(queries.visible_briefs(current_user)).all()
     return render_template("briefs/list.html", briefs=rows)
@@ -36,7 +37,7 @@ def _render_form(form, rows, brief_errors=None, task_errors=None, status=200, fo
 
 
 @web.route("/briefs/new", methods=["GET", "POST"])
-@role_required("manager")
+@permission_required(permissions.POST_BRIEFS)
 def new_brief():
     if request.method == "GET":
         return _render_form({}, brief_form.task_rows({}))
@@ -67,7 +68,7 @@ def new_brief():
 
 
 @web.route("/briefs/<id:brief_id>")
-@role_required("manager", "admin")
+@permission_required(permissions.READ_BRIEFS)
 def brief_detail(brief_id):
     brief = queries.brief_for(current_user, brief_id)
     return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from,
@@ -76,7 +77,7 @@ def brief_detail(brief_id):
 
 
 @web.route("/tasks/<id:task_id>/review", methods=["POST"])
-@role_required("manager", "admin")
+@permission_required(permissions.REVIEW_WORK)
 def review_task(task_id):
     action = request.form.get("action")
     if action not in ("approve", "request_changes", "cancel"):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
+from broker.people.permissions import report_scope
 from broker.web.dashboard_coverage import hourly_coverage
 from broker.worktime.arithmetic import WorkWeek
 from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
@@ -51,7 +52,11 @@ def dashboard(actor: User, days: int, now: datetime) -> dict:
 
 
 def scope(actor: User) -> str:
-    return {"admin": "all briefs", "manager": "your briefs"}.get(actor.role, "your tasks")
+    """What the numbers cover, in words (permissions.report_scope)."""
+    covered = report_scope(actor)
+    if covered.everything:
+        return "all briefs"
+    return "your briefs" if covered.owner_id is not None else "your tasks"
 
 
 def week_label(iso_week: str) -> str:

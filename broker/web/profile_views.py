@@ -5,10 +5,11 @@ from marshmallow import ValidationError
 
 from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
 from broker.errors import DomainError, InvalidInput, NotAllowed
+from broker.people import permissions
 from broker.people import services as people
 from broker.timeutil import utcnow
 from broker.web import profile_form as pf
-from broker.web import role_required, web
+from broker.web import permission_required, web
 from broker.web.form_fields import error_text
 from broker.worktime.weekly_hours import WEEKDAYS
 
@@ -32,7 +33,7 @@ def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_er
 
 
 @web.route("/profile")
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def profile():
     return _render()
 
@@ -62,7 +63,7 @@ def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
 
 
 @web.route("/profile", methods=["POST"])
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def update_profile():
     form = request.form
     data, errors, rows, row_of = _profile_payload(form)
@@ -86,7 +87,7 @@ def update_profile():
 
 
 @web.route("/profile/time-off", methods=["POST"])
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def add_time_off():
     data, problems = pf.time_off_payload(request.form, current_user.timezone)
     loaded = None

@@ -8,8 +8,9 @@ from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSch
                                      RequiredReasonSchema, SubmitSchema)
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
+from broker.people import permissions
 from broker.timeutil import utcnow
-from broker.web import role_required, web
+from broker.web import permission_required, web
 from broker.web.form_fields import error_text
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
@@ -28,7 +29,7 @@ def _render_queue(errors=None, typed=None, status=200):
 
 
 @web.route("/queue")
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def queue():
     return _render_queue()
 
@@ -52,14 +53,14 @@ def _load_fields(action: str) -> dict:
 
 
 @web.route("/tasks/<id:task_id>/step", methods=["POST"])
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def task_step(task_id):
     """accept or decline an offer; block, unblock, submit or resume own work."""
     action = request.form.get("action")
     if action not in STEPS:
         abort(400, description="Choose accept, decline, block, unblock, submit or resume.")
     assignee = _assignee_of(task_id)
-    if assignee is not None and assignee != current_user.id:
+    if assignee is not None and not permissions.may_work_on(current_user, assignee):
         abort(403, description="This task is assigned to another specialist.")
     typed = {task_id: {k: request.form.get(k, "") for k in FIELDS} | {"action": action}}
     try:
@@ -89,7 +90,7 @@ def _run_step(task_id: int, action: str, details: dict) -> Task:
 
 
 @web.route("/available")
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def available():
     now = utcnow()
     rows = queries.available_tasks(current_user, now)
@@ -100,7 +101,7 @@ def available():
 
 
 @web.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@role_required("specialist")
+@permission_required(permissions.TAKE_WORK)
 def claim_task(task_id):
     _assignee_of(task_id)  # 404 for a task that does not exist
     try:

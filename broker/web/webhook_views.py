@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from broker.api.webhooks.schemas import WebhookSchema
 from broker.errors import DomainError
 from broker.extensions import db
+from broker.people.permissions import MANAGE_SETTINGS
 from broker.timeutil import utcnow
-from broker.web import role_required, web
+from broker.web import permission_required, web
 from broker.web.form_fields import error_text
 from notifications.models import QUEUED
 from notifications.webhooks import services
@@ -30,13 +31,13 @@ def _render_list(form=None, errors=None, secret=None, created=None, status=200):
 
 
 @web.route("/admin/webhooks")
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def webhooks():
     return _render_list()
 
 
 @web.route("/admin/webhooks", methods=["POST"])
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def add_webhook():
     """Register an endpoint; the generated secret is shown on this answer only (never flashed
     into the session cookie)."""
@@ -67,14 +68,14 @@ def _act(call, done: str, target: str):
 
 
 @web.route("/admin/webhooks/<id:endpoint_id>/delete", methods=["POST"])
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def delete_webhook(endpoint_id):
     return _act(lambda: services.delete_endpoint(current_user, endpoint_id),
                 f"Webhook {endpoint_id} deleted, with its delivery log.", url_for("web.webhooks"))
 
 
 @web.route("/admin/webhooks/<id:endpoint_id>/active", methods=["POST"])
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def set_webhook_active(endpoint_id):
     active = request.form.get("active") == "1"
     done = "enabled: waiting deliveries go out now" if active else "disabled"
@@ -83,7 +84,7 @@ def set_webhook_active(endpoint_id):
 
 
 @web.route("/admin/webhooks/<id:endpoint_id>")
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def webhook_log(endpoint_id):
     """The endpoint's deliveries, newest first, a page at a time."""
     endpoint = services.endpoint(endpoint_id)
@@ -96,7 +97,7 @@ def webhook_log(endpoint_id):
 
 
 @web.route("/admin/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver", methods=["POST"])
-@role_required("admin")
+@permission_required(MANAGE_SETTINGS)
 def redeliver_webhook(endpoint_id, delivery_id):
     return _act(lambda: services.redeliver(current_user, endpoint_id, delivery_id, utcnow()),
                 f"Delivery {delivery_id} queued again; it goes out with the next delivery run.",

@@ -4,9 +4,11 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
+from broker.people import permissions
 from broker.people.models import User
+from broker.people.roles import ADMIN
 from broker.people.slack_webhook import mask_webhook_url, webhook_url_errors
 from broker.unit_of_work import commit, transaction
 from notifications.kinds import WEBHOOK_DISABLED
@@ -19,8 +21,7 @@ MIN_SECRET = 16
 
 
 def _require_admin(actor: User):
-    if actor.role != "admin":
-        raise NotAllowed("Only admins manage webhooks.")
+    permissions.require(actor, permissions.MANAGE_SETTINGS, "Only admins manage webhooks.")
 
 
 def _check(url: str, events: list[str], secret: str | None):
@@ -127,7 +128,7 @@ def disable_endpoint_in(session, endpoint_id: int, at: datetime, reason: str | N
     if disabled.rowcount != 1:
         return
     url = session.scalar(select(WebhookEndpoint.url).where(WebhookEndpoint.id == endpoint_id))
-    admins = session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
+    admins = session.scalars(select(User.id).where(User.role == ADMIN, User.active.is_(True))).all()
     title = f"Webhook {endpoint_id} ({mask_webhook_url(url)}) was disabled"
     if admins:
         details = {"reason": (reason or "")[:300], "webhook_id": endpoint_id}

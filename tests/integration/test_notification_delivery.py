@@ -137,6 +137,15 @@ def test_a_deliverer_that_died_mid_batch_is_taken_over_after_its_lease(app, slac
     assert len(slack.received) == 3 and {r["attempts"] for r in rows(app)} == {2}
 
 
+def test_the_lease_is_a_setting_but_never_shorter_than_three_timeouts(app, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_LEASE_SECONDS", 5)
+    monkeypatch.setitem(app.config, "BROKER_SLACK_TIMEOUT", 1)
+    with app.app_context():
+        assert lease() == timedelta(seconds=5)
+        app.config["BROKER_SLACK_TIMEOUT"] = 10
+        assert lease() == timedelta(seconds=30)
+
+
 def test_the_webhook_url_is_never_logged(app, slack, offers, caplog):
     offers()
     slack.stop()

@@ -1,8 +1,8 @@
 """/notifications and /digests/preview: the caller's own, nobody else's."""
 from flask import g
-from flask_smorest import Blueprint
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.notifications import schemas as s
 from broker.api.pagination import page_of
 from broker.timeutil import utcnow
@@ -15,6 +15,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 
 @blp.route("/notifications")
 @authenticated()
+@blp.errors(401)
 @blp.arguments(s.NotificationQuerySchema, location="query")
 @blp.response(200, s.NotificationSchema(many=True))
 @blp.paginate()
@@ -25,6 +26,7 @@ def notification_list(query, pagination_parameters):
 
 @blp.route("/digests/preview")
 @authenticated()
+@blp.errors(401)
 @blp.response(200, s.DigestPreviewSchema)
 def digest_preview():
     """The caller's digest as it would be sent now (Block Kit JSON, buttons included, and its

@@ -41,7 +41,7 @@ class UserSchema(Schema):
     timezone = TimezoneField(required=True)
     active = fields.Boolean(dump_only=True)
     digest_hour = fields.Integer(dump_only=True)
-    slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True,
+    slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True, allow_none=True,
                                       metadata={"description": "Masked; the full URL is never shown."})
     urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
     slack_user_id = fields.String(dump_only=True, allow_none=True)

@@ -1,14 +1,14 @@
 """/me, /users and /specialists."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.people import accounts, services
+from broker.people import accounts, permissions, services
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
@@ -17,12 +17,14 @@ blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The calle
 @blp.route("/me")
 class Me(MethodView):
     @authenticated()
+    @blp.errors(401)
     @blp.response(200, s.UserSchema)
     def get(self):
         """The caller, with role and timezone."""
         return g.user
 
     @authenticated()
+    @blp.errors(401, 409)
     @blp.arguments(s.MePatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes):
@@ -32,7 +34,8 @@ class Me(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
     @blp.arguments(s.UserCreateSchema)
     @blp.response(201, s.UserWithTokenSchema)
     def post(self, data):
@@ -44,7 +47,8 @@ class Users(MethodView):
 
 @blp.route("/users/<id:user_id>")
 class UserAccount(MethodView):
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.UserPatchSchema)
     @blp.response(200, s.UserSchema)
     def patch(self, changes, user_id):
@@ -55,7 +59,8 @@ class UserAccount(MethodView):
 
 @blp.route("/specialists")
 class Specialists(MethodView):
-    @authenticated("admin", "manager")
+    @authenticated(permissions.READ_SPECIALISTS)
+    @blp.errors(401, 403)
     @blp.arguments(s.SpecialistQuerySchema, location="query")
     @blp.response(200, s.SpecialistSchema(many=True))
     @blp.paginate()
@@ -71,7 +76,8 @@ class Specialists(MethodView):
             stmt = stmt.where(User.timezone == query["timezone"])
         return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
     @blp.arguments(s.SpecialistCreateSchema)
     @blp.response(201, s.SpecialistWithTokenSchema)
     def post(self, data):
@@ -83,14 +89,16 @@ class Specialists(MethodView):
 @blp.route("/specialists/<id:user_id>")
 class Specialist(MethodView):
     @authenticated()
+    @blp.errors(401, 403, 404)
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
         """One specialist profile."""
-        if g.user.role == "specialist" and g.user.id != user_id:
+        if not permissions.may_read_profile(g.user, user_id):
             raise NotAllowed("Specialists can only read their own profile.")
         return s.specialist_view(services.specialist(user_id))
 
-    @authenticated("admin", "specialist")
+    @authenticated(permissions.KEEP_PROFILES)
+    @blp.errors(401, 403, 404)
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
     def patch(self, data, user_id):
@@ -100,7 +108,8 @@ class Specialist(MethodView):
 
 @blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
-    @authenticated("admin", "specialist")
+    @authenticated(permissions.KEEP_PROFILES)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)
     def post(self, data, user_id):

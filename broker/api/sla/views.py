@@ -1,10 +1,11 @@
 """/sla/calendars, /sla/policies, /sla/report: thin views over sla.services and sla.reporting."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.sla import schemas as s
+from broker.people import permissions
 from broker.timeutil import utcnow
 from sla import services
 from sla.reporting import default_period, report_for
@@ -16,12 +17,14 @@ NAME = "<string(maxlength=64):name>"
 @blp.route("/calendars")
 class Calendars(MethodView):
     @authenticated()
+    @blp.errors(401)
     @blp.response(200, s.CalendarSchema(many=True))
     def get(self):
         """Every business calendar (24x7 always among them)."""
         return services.calendars()
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
+    @blp.errors(401, 403, 409)
     @blp.arguments(s.CalendarSchema)
     @blp.response(201, s.CalendarSchema)
     def post(self, data):
@@ -32,12 +35,14 @@ class Calendars(MethodView):
 @blp.route(f"/calendars/{NAME}")
 class CalendarItem(MethodView):
     @authenticated()
+    @blp.errors(401, 404)
     @blp.response(200, s.CalendarSchema)
     def get(self, name):
         """One calendar by name."""
         return services.calendar(name)
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.CalendarPutSchema)
     @blp.response(200, s.CalendarSchema)
     def put(self, data, name):
@@ -48,12 +53,14 @@ class CalendarItem(MethodView):
 @blp.route("/policies")
 class Policies(MethodView):
     @authenticated()
+    @blp.errors(401)
     @blp.response(200, s.PolicySchema(many=True))
     def get(self):
         """Every policy, by work type and priority."""
         return services.policies()
 
-    @authenticated("admin")
+    @authenticated(permissions.MANAGE_SETTINGS)
+    @blp.errors(401, 403)
     @blp.arguments(s.PolicySchema(many=True))
     @blp.response(200, s.PolicySchema(many=True))
     def put(self, items):
@@ -62,7 +69,8 @@ class Policies(MethodView):
 
 
 @blp.route("/report")
-@authenticated("manager", "admin")
+@authenticated(permissions.READ_REPORTS)
+@blp.errors(401, 403)
 @blp.arguments(s.ReportQuerySchema, location="query")
 @blp.response(200, s.ReportSchema)
 def report(query):

@@ -1,9 +1,9 @@
 """/tokens: list, create and revoke API tokens; thin views over broker.people.tokens."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.tokens import schemas as s
 from broker.people import tokens
@@ -14,6 +14,7 @@ blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="The calle
 @blp.route("/tokens")
 class Tokens(MethodView):
     @authenticated()
+    @blp.errors(401, 403)
     @blp.arguments(s.TokenQuerySchema, location="query")
     @blp.response(200, s.TokenSchema(many=True))
     @blp.paginate()
@@ -24,6 +25,7 @@ class Tokens(MethodView):
         return page_of(tokens.tokens_of(user_id), pagination_parameters)
 
     @authenticated()
+    @blp.errors(401, 409)
     @blp.arguments(s.TokenCreateSchema)
     @blp.response(201, s.TokenWithSecretSchema)
     def post(self, data):
@@ -36,6 +38,7 @@ class Tokens(MethodView):
 @blp.route("/tokens/<id:token_id>")
 class Token(MethodView):
     @authenticated()
+    @blp.errors(401, 403, 404)
     @blp.response(204)
     def delete(self, token_id):
         """Revoke a token (its owner, or an admin): from now on it gets 401, on every worker."""

@@ -1,12 +1,13 @@
 """/webhooks: thin views over notifications.webhooks.services (admins only)."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.webhooks import schemas as s
+from broker.people.permissions import MANAGE_SETTINGS
 from broker.timeutil import utcnow
 from notifications.webhooks import services
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -17,14 +18,16 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1",
 
 @blp.route("/webhooks")
 class Webhooks(MethodView):
-    @authenticated("admin")
+    @authenticated(MANAGE_SETTINGS)
+    @blp.errors(401, 403)
     @blp.response(200, s.WebhookSchema(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
         """Registered endpoints, oldest first."""
         return page_of(select(WebhookEndpoint).order_by(WebhookEndpoint.id), pagination_parameters)
 
-    @authenticated("admin")
+    @authenticated(MANAGE_SETTINGS)
+    @blp.errors(401, 403, 415, 422)
     @blp.arguments(s.WebhookSchema)
     @blp.response(201, s.WebhookCreatedSchema)
     def post(self, data):
@@ -38,20 +41,23 @@ class Webhooks(MethodView):
 
 @blp.route("/webhooks/<id:endpoint_id>")
 class Webhook(MethodView):
-    @authenticated("admin")
+    @authenticated(MANAGE_SETTINGS)
+    @blp.errors(401, 403, 404)
     @blp.response(200, s.WebhookSchema)
     def get(self, endpoint_id):
         """One endpoint, with its failure streak and why it was disabled."""
         return services.endpoint(endpoint_id)
 
-    @authenticated("admin")
+    @authenticated(MANAGE_SETTINGS)
+    @blp.errors(401, 403, 404, 415, 422)
     @blp.arguments(s.WebhookPatchSchema)
     @blp.response(200, s.WebhookSchema)
     def patch(self, data, endpoint_id):
         """Enable an endpoint again, or disable it."""
         return services.set_active(g.user, endpoint_id, data["active"], utcnow())
 
-    @authenticated("admin")
+    @authenticated(MANAGE_SETTINGS)
+    @blp.errors(401, 403, 404)
     @blp.response(204)
     def delete(self, endpoint_id):
         """Remove an endpoint and its delivery log."""
@@ -59,7 +65,8 @@ class Webhook(MethodView):
 
 
 @blp.route("/webhooks/<id:endpoint_id>/deliveries")
-@authenticated("admin")
+@authenticated(MANAGE_SETTINGS)
+@blp.errors(401, 403, 404, 422)
 @blp.arguments(s.DeliveryQuerySchema, location="query")
 @blp.response(200, s.DeliverySchema(many=True))
 @blp.paginate()
@@ -73,7 +80,8 @@ def deliveries(query, endpoint_id, pagination_parameters):
 
 
 @blp.route("/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver", methods=["POST"])
-@authenticated("admin")
+@authenticated(MANAGE_SETTINGS)
+@blp.errors(401, 403, 404, 409)
 @blp.response(200, s.DeliverySchema)
 def redeliver(endpoint_id, delivery_id):
     """Queue a delivery again (same X-Broker-Delivery id); the next delivery run sends it."""

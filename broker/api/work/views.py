@@ -1,13 +1,14 @@
 """/work-types, /briefs and /tasks: thin views over tasks.services."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import exists, select
 
 from broker.api.auth import authenticated
+from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.work import schemas as s
 from broker.extensions import db
+from broker.people import permissions
 from broker.timeutil import utcnow
 from sla.queries import with_status
 from tasks import lifecycle, queries, services
@@ -18,6 +19,7 @@ blp = Blueprint("work", __name__, url_prefix="/api/v1", description="Work types,
 
 @blp.route("/work-types")
 @authenticated()
+@blp.errors(401)
 @blp.response(200, s.WorkTypeSchema(many=True))
 def work_types():
     """The catalogue of work types and their default skills."""
@@ -26,7 +28,8 @@ def work_types():
 
 @blp.route("/briefs")
 class Briefs(MethodView):
-    @authenticated("manager", "admin")
+    @authenticated(permissions.READ_BRIEFS)
+    @blp.errors(401, 403)
     @blp.arguments(s.BriefQuerySchema, location="query")
     @blp.response(200, s.BriefSchema(many=True))
     @blp.paginate()
@@ -40,7 +43,8 @@ class Briefs(MethodView):
                                "cancelled": ~any_open & ~any_done}[query["status"]])
         return page_of(stmt, pagination_parameters)
 
-    @authenticated("manager")
+    @authenticated(permissions.POST_BRIEFS)
+    @blp.errors(401, 403)
     @blp.arguments(s.BriefCreateSchema)
     @blp.response(201, s.BriefSchema)
     def post(self, data):
@@ -49,7 +53,8 @@ class Briefs(MethodView):
 
 
 @blp.route("/briefs/<id:brief_id>")
-@authenticated("manager", "admin")
+@authenticated(permissions.READ_BRIEFS)
+@blp.errors(401, 403, 404)
 @blp.response(200, s.BriefSchema)
 def brief(brief_id):
     """One brief with its tasks' states."""
@@ -58,6 +63,7 @@ def brief(brief_id):
 
 @blp.route("/tasks")
 @authenticated()
+@blp.errors(401)
 @blp.arguments(s.TaskQuerySchema, location="query")
 @blp.response(200, s.TaskSummarySchema(many=True))
 @blp.paginate()
@@ -72,7 +78,8 @@ def task_list(query, pagination_parameters):
 
 
 @blp.route("/tasks/available")
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
+@blp.errors(401, 403)
 @blp.response(200, s.TaskSummarySchema(many=True))
 def available():
     """Queued tasks the calling specialist may claim now, most urgent first."""
@@ -82,12 +89,14 @@ def available():
 @blp.route("/tasks/<id:task_id>")
 class TaskItem(MethodView):
     @authenticated()
+    @blp.errors(401, 403, 404)
     @blp.response(200, s.TaskSchema)
     def get(self, task_id):
         """One task with its SLA, routing explanation and full history."""
         return queries.task_for(g.user, task_id)
 
-    @authenticated("manager", "admin")
+    @authenticated(permissions.REVIEW_WORK)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TaskPatchSchema)
     @blp.response(200, s.TaskSchema)
     def patch(self, changes, task_id):
@@ -96,7 +105,8 @@ class TaskItem(MethodView):
 
 
 @blp.route("/tasks/<id:task_id>/claim", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
+@blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def claim(task_id):
     """Take a queued task; of racing claims exactly one wins, the rest get 409."""
@@ -104,7 +114,8 @@ def claim(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/accept", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
+@blp.errors(401, 403, 404, 409)
 @blp.response(200, s.TaskSchema)
 def accept(task_id):
     """Accept the offer made to the caller."""
@@ -112,7 +123,8 @@ def accept(task_id):
 
 
 @blp.route("/tasks/<id:task_id>/decline", methods=["POST"])
-@authenticated("specialist")
+@authenticated(permissions.TAKE_WORK)
+@blp.errors(401, 403, 404, 409)
 @blp.arguments(s.ReasonSchema)
 @blp.response(200, s.TaskSchema)
 def decline(data, task_id):
@@ -120,10 +132,11 @@ def decline(data, task_id):
     return services.decline(task_id, g.user, utcnow(), data["reason"])
 
 
-def _step_route(action: str, schema, roles: tuple, service):
+def _step_route(action: str, schema, permission: str, service):
     """POST /tasks/<id>/<action>: one lifecycle step taken by `service` for the caller."""
 
-    @authenticated(*roles)
+    @authenticated(permission)
+    @blp.errors(401, 403, 404, 409)
     @blp.arguments(schema)
     @blp.response(200, s.TaskSchema)
     def view(data, task_id):
@@ -136,7 +149,7 @@ def _step_route(action: str, schema, roles: tuple, service):
 
 for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
                          ("submit", s.SubmitSchema), ("resume", s.NoteSchema)]:
-    _step_route(_action, _schema, ("specialist",), services.assignee_action)
+    _step_route(_action, _schema, permissions.TAKE_WORK, services.assignee_action)
 for _action, _schema in [("approve", s.NoteSchema), ("request_changes", s.NoteSchema),
                          ("cancel", s.ReasonSchema)]:
-    _step_route(_action, _schema, ("manager", "admin"), services.owner_action)
+    _step_route(_action, _schema, permissions.REVIEW_WORK, services.owner_action)
