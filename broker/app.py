@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config if config is not None else settings.from_environment())
     register_proxy(app)
     register_extensions(app)
+    register_security_headers(app)
     register_url_converters(app)
     register_models()
     register_subscribers()
@@ -45,6 +46,11 @@ def register_extensions(app: Flask):
     with app.app_context():
         register_sqlite_pragmas(db.engine)
     register_write_intent(app)
+
+
+def register_security_headers(app: Flask):
+    from broker.security import register_security_headers as register
+    register(app)
 
 
 def register_url_converters(app: Flask):

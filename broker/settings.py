@@ -25,12 +25,16 @@ def from_environment() -> dict:
     (which `make run` sets): a production process without one refuses to start."""
     env = os.environ
     secret = env.get("SECRET_KEY")
-    if not secret and env.get("BROKER_ENV", "production") != "development":
+    broker_env = env.get("BROKER_ENV", "production")
+    if not secret and broker_env != "development":
         raise RuntimeError(
             "SECRET_KEY is not set. Set it (any long random string) for production, "
             "or BROKER_ENV=development for a local run."
         )
     return {
+        "BROKER_ENV": broker_env,
+        # Production sits behind HTTPS: the session cookie never travels over plain http there.
+        "SESSION_COOKIE_SECURE": broker_env != "development",
         "SECRET_KEY": secret or "dev-only-not-secret",
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env.get("DATABASE_URL") or default_database_url()

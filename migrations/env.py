@@ -92,14 +92,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # Batch mode alters a SQLite table by copying it, dropping the original and renaming
+        # the copy; with foreign keys enforced, dropping `users` would first delete every row
+        # that cascades from it (tokens, profiles, notifications...). Alembic's batch docs say
+        # to turn enforcement off around such migrations; the pool gets the connection back on.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            set_sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                set_sqlite_foreign_keys(connection, True)
+
+
+def set_sqlite_foreign_keys(connection, on: bool):
+    """PRAGMA foreign_keys, on the driver's connection: it only takes effect outside a
+    transaction, and SQLAlchemy would begin one for a statement of its own."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 if context.is_offline_mode():

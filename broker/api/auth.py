@@ -5,7 +5,7 @@ from flask import g, request
 from flask_smorest import abort
 
 from broker.people.permissions import require
-from broker.people.services import user_for_token
+from broker.people.tokens import user_for_token
 
 
 def current_api_user():

@@ -28,7 +28,8 @@ class Blueprint(flask_smorest.Blueprint):
         return decorate
 
     def arguments(self, schema, *, location="json", **kwargs):
-        """flask-smorest's arguments; a JSON body also documents the 400 that malformed JSON gets,
+        """flask-smorest's arguments; a JSON body also documents the 400 that malformed JSON gets
+        and the 415 that a body of another type gets,
         and is documented as optional when none of its fields is required (a PATCH or a step
         with an optional note may be sent without a body, and is)."""
         if location == "json" and "required" not in kwargs:
@@ -36,7 +37,9 @@ class Blueprint(flask_smorest.Blueprint):
         load = super().arguments(schema, location=location, **kwargs)
         if location != "json":
             return load
-        return lambda view: self.alt_response(400, response="BAD_REQUEST")(load(view))
+        bad_json = self.alt_response(400, response="BAD_REQUEST")
+        not_json = self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")  # broker.api.bodies
+        return lambda view: not_json(bad_json(load(view)))
 
     def _document_pagination_metadata(self, spec, resp_doc):
         """flask-smorest documents X-Pagination as an object in the header's default (simple)

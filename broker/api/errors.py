@@ -53,4 +53,29 @@ def register_error_handlers(app):
             return error_body(413, f"The request body is larger than {limit} MB.")
         if code >= 500:
             return error_body(500, "Internal error; it has been logged.")
-        return api.handle_http_exception(exc)  # flask-smorest's body, with webargs' field errors
+        return _smorest_error(exc)
+
+
+def _smorest_error(exc: HTTPException):
+    """flask-smorest's body (with webargs' field errors), always with a `message`."""
+    payload, code, headers = api.handle_http_exception(exc)
+    errors = payload.get("errors")
+    message = payload.get("message") or summarise(errors) or exc.description or payload["status"]
+    response = error_body(code, message, errors)
+    response.headers.update(headers)
+    return response
+
+
+def summarise(errors: dict | None) -> str | None:
+    """One sentence naming what was wrong: the fields per location, or a location's own message
+    (webargs reports invalid JSON as {"json": ["Invalid JSON body."]})."""
+    if not errors:
+        return None
+    parts = []
+    for location, found in errors.items():
+        if isinstance(found, dict):
+            where = "" if location == "json" else f" (in the {location})"
+            parts.append(f"{', '.join(sorted(map(str, found)))}{where}")
+        else:
+            return " ".join(map(str, found)) if isinstance(found, list) else str(found)
+    return f"Invalid input: {'; '.join(parts)} (see errors, field by field)."

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
@@ -29,6 +29,9 @@ class User(db.Model):
     urgent_kinds: Mapped[list | None] = mapped_column(JSON)
     # The user's Slack member id (U…/W…): who clicks a button in Slack (broker.slack_app).
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Stamped into each login session; raised on a password change or deactivation, which ends
+    # every session opened before it (see get_id and broker.people.sessions).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)
@@ -51,7 +54,8 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
 
 
 class ApiToken(db.Model):
@@ -63,7 +67,9 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # to the minute
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

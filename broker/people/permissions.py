@@ -154,3 +154,8 @@ def require_profile_change(actor, user_id: int, fields) -> None:
 
 def may_book_time_off(actor, user_id: int) -> bool:
     return may(actor, MANAGE_PEOPLE) or (actor.id == user_id and may(actor, KEEP_PROFILES))
+
+
+def may_manage_tokens_of(actor, user_id: int) -> bool:
+    """List and revoke API tokens: one's own; anyone's with MANAGE_PEOPLE."""
+    return actor.id == user_id or may(actor, MANAGE_PEOPLE)

@@ -1,5 +1,4 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
-import hashlib
 import secrets
 from functools import cache
 from datetime import datetime
@@ -11,25 +10,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people import permissions
-from broker.people.models import ApiToken, SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.people.roles import ROLES, SPECIALIST
+from broker.people.sessions import end_sessions
 from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
+from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (user_for_token: callers import it here)
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
 from broker.worktime.weekly_hours import hours_errors
-
-TOKEN_PREFIX = "brk_"
-
-
-def hash_token(token: str) -> str:
-    """Tokens carry 256 random bits, so one SHA-256 is enough (no slow hash needed)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token(user: User) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10]))
-    return token
 
 
 def _check_user_fields(email: str, timezone: str, role: str):
@@ -60,21 +48,9 @@ def create_user(email: str, name: str, role: str, timezone: str, password: str |
     user = _build_user(email, name, role, timezone, password, now)
     if role == SPECIALIST:
         user.profile = SpecialistProfile(working_hours={})
-    token = _new_token(user)
+    _, token = issue_token(user, now=now)
     commit()
     return user, token
-
-
-def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    if not token or not token.startswith(TOKEN_PREFIX):
-        return None
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def user_by_password(email: str, password: str) -> User | None:
@@ -97,6 +73,7 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
         raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
     if "password" in changes:
         user.password_hash = generate_password_hash(changes.pop("password"))
+        end_sessions(user)  # a stolen session must not outlive the password it was opened with
     if "slack_webhook_url" in changes:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
     if "slack_user_id" in changes:
@@ -171,7 +148,7 @@ def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, st
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
-    token = _new_token(user)
+    _, token = issue_token(user, now=now)
     commit()
     return user, token
 

@@ -5,9 +5,9 @@ import pendulum
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from broker.extensions import db, login_manager
-from broker.people.models import User
+from broker.extensions import login_manager
 from broker.people.permissions import may, roles_with
+from broker.people.sessions import user_for_session
 
 web = Blueprint("web", __name__)  # its errors are pages: see broker/api/errors.py http_error
 
@@ -29,9 +29,9 @@ def permission_required(permission: str):
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.active else None
+def load_user(session_id: str):
+    """Each request's user: refused once inactive or once their sessions were ended."""
+    return user_for_session(session_id)
 
 
 def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:

@@ -1,7 +1,7 @@
 """Slack both ways and events out: users' Slack member ids, webhook endpoints and deliveries
 
 Revision ID: 0006
-Revises: 0004 (to be re-chained after 0005 at merge)
+Revises: 0005 (re-chained after tokens at the merge of harden)
 Create Date: 2026-11-30 06:04:35.707858
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

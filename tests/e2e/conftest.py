@@ -70,7 +70,8 @@ def browser():
 def page(browser, live_server, request, tmp_path):
     """A page in a fresh context (no cookies), with relative URLs resolved against the server.
 
-    Uncaught script errors fail the test; a failing test leaves a screenshot in its tmp_path.
+    Uncaught script errors and Content-Security-Policy violations fail the test; a failing test
+    leaves a screenshot in its tmp_path.
     """
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
                                   locale="en-GB")
@@ -78,6 +79,8 @@ def page(browser, live_server, request, tmp_path):
     page = context.new_page()
     script_errors = []
     page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    page.on("console", lambda msg: script_errors.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
     try:
         yield page
         failed = getattr(request.node, "report_call", None)
@@ -85,7 +88,7 @@ def page(browser, live_server, request, tmp_path):
             shot = tmp_path / "failure.png"
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot of the failure: {shot} (at {page.url})")
-        assert not script_errors, f"script errors in the page: {script_errors}"
+        assert not script_errors, f"script errors or CSP violations in the page: {script_errors}"
     finally:
         context.close()
 

@@ -19,7 +19,7 @@ from flask import url_for
 
 from broker.extensions import db
 from broker.people.models import ApiToken, User
-from broker.people.services import hash_token
+from broker.people.tokens import hash_token, issue_token
 from broker.timeutil import utcnow
 from tasks import services as tasks
 from tests.factories import csrf_token, logged_in
@@ -128,6 +128,21 @@ def delivery(w) -> dict:
     return values
 
 
+def managers_token(w) -> dict:
+    """A fresh spare API token of the owning manager."""
+    with w.app.app_context():
+        row, _ = issue_token(db.session.get(User, w.ids["manager"]), "spare")
+        db.session.commit()
+        token_id = row.id
+        db.session.remove()
+    return {"token_id": token_id}
+
+
+def account(w) -> dict:
+    """A fresh user for an admin to change."""
+    return {"user_id": w.make.user("manager").id}
+
+
 def static_file(w) -> dict:
     return {"filename": "broker.css"}
 
@@ -229,8 +244,11 @@ MATRIX = [
         endpoint),
     Row("POST", "/api/v1/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver",
         "200 403 403 403 403 401 401", delivery),
-    # --- Accounts and tokens (the tokens branch): rows for GET/POST /api/v1/tokens,
-    # --- DELETE /api/v1/tokens/<id:token_id> and PATCH /api/v1/users/<id:user_id> go here.
+    Row("GET", "/api/v1/tokens", "200 200 200 200 200 401 401"),
+    Row("POST", "/api/v1/tokens", "201 201 201 201 201 401 401", body={"label": "script"}),
+    Row("DELETE", "/api/v1/tokens/<id:token_id>", "204 204 403 403 403 401 401", managers_token),
+    Row("PATCH", "/api/v1/users/<id:user_id>", "200 403 403 403 403 401 401", account,
+        {"name": "Renamed"}),
 
     # --- pages: admin, manager, other manager, specialist, other specialist, logged out
     Row("GET", "/static/<path:filename>", "200 200 200 200 200 200", static_file),
@@ -352,7 +370,7 @@ def documented(spec: dict, row: Row) -> set[str]:
     """The statuses the OpenAPI document gives for a row's operation (the spec's own document
     is not in it)."""
     path = row.rule
-    for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id"):
+    for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id", "token_id"):
         path = path.replace(f"<id:{name}>", "{" + name + "}")
     path = path.replace("<string(maxlength=64):name>", "{name}")
     operation = spec["paths"].get(path, {}).get(row.method.lower())

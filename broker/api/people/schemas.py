@@ -39,6 +39,7 @@ class UserSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     timezone = TimezoneField(required=True)
+    active = fields.Boolean(dump_only=True)
     digest_hour = fields.Integer(dump_only=True)
     slack_webhook_url = fields.String(attribute="slack_webhook_hint", dump_only=True, allow_none=True,
                                       metadata={"description": "Masked; the full URL is never shown."})
@@ -56,6 +57,15 @@ class UserCreateSchema(UserSchema):
 
 class UserWithTokenSchema(UserSchema):
     api_token = fields.String(dump_only=True)
+
+
+class UserPatchSchema(Schema):
+    """An admin's change to an account; `active: false` ends its sessions and stops its tokens."""
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = fields.Boolean()
+    name = fields.String(validate=validate.Length(min=1, max=120))
+    timezone = TimezoneField()
 
 
 def _webhook_url(value):

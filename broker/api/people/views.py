@@ -8,7 +8,7 @@ from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.people import permissions, services
+from broker.people import accounts, permissions, services
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
@@ -43,6 +43,18 @@ class Users(MethodView):
         user, token = services.create_user(**data)
         user.api_token = token  # transient: dumped once, never stored
         return user
+
+
+@blp.route("/users/<id:user_id>")
+class UserAccount(MethodView):
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403, 404, 409)
+    @blp.arguments(s.UserPatchSchema)
+    @blp.response(200, s.UserSchema)
+    def patch(self, changes, user_id):
+        """Change a user's role, activity, name or timezone (admin); deactivating ends their
+        browser sessions and refuses their tokens at once."""
+        return accounts.update_user(g.user, user_id, changes)
 
 
 @blp.route("/specialists")

@@ -1,0 +1,1 @@
+"""/tokens: the caller's API tokens."""
