@@ -157,8 +157,10 @@ def _answers(url: str) -> bool:
 
 def start_servers(opts: Options, logs: Path) -> tuple[Server, Server]:
     """`make serve` on the database, and the ceiling app with the same gunicorn settings."""
+    # Plain http on loopback: production's Secure session cookie would never come back, so the
+    # browser logins run as in development (the only other difference: SECRET_KEY, set here).
     env = {**os.environ, "DATABASE_URL": opts.database_url, "SECRET_KEY": secrets.token_hex(32),
-           "BROKER_ENV": "production", "BROKER_WORKERS": str(opts.workers),
+           "BROKER_ENV": "development", "BROKER_WORKERS": str(opts.workers),
            "BROKER_THREADS": str(opts.threads),
            "BROKER_PROXY_HOPS": "1", "NO_PROXY": "127.0.0.1,localhost"}
     product = Server("make serve", ["make", "-s", "serve"],

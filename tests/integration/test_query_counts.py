@@ -50,6 +50,7 @@ def test_list_pages_cost_the_same_whatever_their_size(client, make, app):
         client.post(f"/api/v1/tasks/{tasks[-1]}/claim", headers=specialist.headers)
     lists = [("/api/v1/briefs", m), ("/api/v1/tasks", m), ("/api/v1/tasks/available", specialist)]
     for path, who in lists:
+        client.get(path, headers=who.headers)  # the token's last use is stamped once a minute
         cost = {}
         for size in (2, 50):
             with counted(app) as statements:
