@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run serve test fuzz install install-test clean
+.PHONY: run serve test fuzz lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ test: install-test
 FUZZ_ARGS ?=
 fuzz: install-test
 	$(BIN)/python -m tests.fuzz.deep $(FUZZ_ARGS)
+
+# ruff (pyflakes, pycodestyle, import order, bugbear, complexity <= 10) over the tree, mypy over the
+# pure cores ([tool.ruff] and [tool.mypy] in pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

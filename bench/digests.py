@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notifications.digest_render import Digest, Item, SECTIONS, render_digest  # noqa: E402
+from notifications.digest_render import SECTIONS, Digest, Item, render_digest  # noqa: E402
 from notifications.messages import Reader  # noqa: E402
 
 ZONES = ["Asia/Manila", "America/Bogota", "Asia/Kolkata", "Europe/Warsaw", "America/New_York",

@@ -41,7 +41,6 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
 import aiohttp  # noqa: E402
-
 import ceiling  # noqa: E402
 from load_cpu import CpuMeter  # noqa: E402
 from load_seed import brief_body, seed  # noqa: E402
@@ -323,8 +322,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     low, _, high = args.think.partition("-")
     opts = Options(args.seconds, args.users, args.workers, args.threads,
-                   (float(low), float(high or low)), args.queued, args.burst_seconds, args.burst_users, args.database_url,
-                   args.port, args.ceiling_port, args.keep)
+                   (float(low), float(high or low)), args.queued, args.burst_seconds, args.burst_users,
+                   args.database_url, args.port, args.ceiling_port, args.keep)
     result = run(opts)
     print(report(result))
     if args.json:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import aiohttp
-
 from load_seed import brief_body
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -86,7 +85,7 @@ class Person:
             async with self.http.request(method, self.base + path, allow_redirects=False, **kwargs) as r:
                 body = await (r.json() if r.content_type == "application/json" else r.text())
                 status = r.status
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             status, body = 0, repr(exc)
         self.stats.record(name, time.perf_counter() - started, status, str(body))
         return status, body
@@ -184,7 +183,7 @@ async def hammer(base: str, method: str, path: str, body_for, users: int, second
                 try:
                     async with http.request(method, base + path, json=body_for(rng)) as r:
                         text, status = await r.text(), r.status
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError) as exc:
                     text, status = repr(exc), 0
                 stats.record(name, time.perf_counter() - started, status, text)
         await asyncio.gather(*(client() for _ in range(users)))

@@ -1,10 +1,10 @@
 """Engine tuning for SQLite, and the commit-time steps: work that domain packages gather during a
 transaction and write just before it commits. The steps and their order are declared in one list
 where the app is composed (broker.app.COMMIT_STEPS); this module only runs them."""
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session

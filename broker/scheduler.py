@@ -1,8 +1,8 @@
 """APScheduler wiring: one declared job list, one elected scheduler however many workers run."""
 import fcntl
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler

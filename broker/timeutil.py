@@ -19,7 +19,7 @@ def _zone_names() -> frozenset:
     return frozenset(available_timezones())
 
 
-def is_timezone(name: str) -> bool:
+def is_timezone(name: object) -> bool:
     """True when name is a known IANA zone (fixed offsets and abbreviations refused)."""
     if not isinstance(name, str) or "/" not in name and name != "UTC":
         return False

@@ -21,7 +21,7 @@ def commit(expire: bool = True):
         session.commit()
     except StaleDataError:
         session.rollback()
-        raise StaleRow("The task changed while this request ran; reload it and try again.")
+        raise StaleRow("The task changed while this request ran; reload it and try again.") from None
     finally:
         session.expire_on_commit = expiring
 

@@ -34,14 +34,13 @@ def local_time(value: datetime | str | None, timezone: str) -> str:
     """An instant as the reader reads it: `Tue 24 Nov 14:00 PST`."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        return value.isoformat()
-    local = value.astimezone(ZoneInfo(timezone))
+    try:
+        at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)
+    if at.tzinfo is None:
+        return at.isoformat()
+    local = at.astimezone(ZoneInfo(timezone))
     return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
 
 

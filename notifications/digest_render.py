@@ -2,8 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from notifications.blockkit import (MAX_BLOCKS, context, escape, fold_lines, header, link,
-                                    local_time, section, task_url)
+from notifications.blockkit import MAX_BLOCKS, context, escape, fold_lines, header, link, local_time, section, task_url
 from notifications.buttons import OFFER, REVIEW, actions_block
 from notifications.messages import Reader
 

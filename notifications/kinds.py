@@ -1,9 +1,10 @@
 """Which task events concern whom (pure): notification kinds, their recipients and urgency."""
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 # Who hears of each event: "specialist" is the one an offer concerns (details.specialist_id),
 # "assignee" the task's assignee, "owner" the manager who owns the brief ("assignee_or_owner":
-# the owner while nobody is assigned), "admins" every active admin. The actor of an event is never told of their own action.
+# the owner while nobody is assigned), "admins" every active admin. The actor of an event is
+# never told of their own action.
 RECIPIENTS: dict[str, tuple[str, ...]] = {
     "offered": ("specialist",),
     "claimed": ("owner",),

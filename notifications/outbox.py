@@ -16,7 +16,6 @@ from notifications import kinds
 from notifications.models import IN_DIGEST, QUEUED, Notification
 from tasks.models import Task, TaskEvent
 
-
 NOTIFICATIONS = "outbox_pending"  # the key of the rows gathered for the commit step
 
 
@@ -45,11 +44,11 @@ def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
         if user is None or not user.active:
             continue
         urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
-        gathered(session, NOTIFICATIONS, list).append((task, event, dict(
-            user_id=user.id, kind=event.type, urgent=urgent,
-            state=QUEUED if urgent else IN_DIGEST, created_at=event.at, next_attempt_at=event.at,
-            payload={"title": task.title, "brief_id": task.brief_id,
-                     "details": kinds.kept_details(details)})))
+        gathered(session, NOTIFICATIONS, list).append((task, event, {
+            "user_id": user.id, "kind": event.type, "urgent": urgent,
+            "state": QUEUED if urgent else IN_DIGEST, "created_at": event.at, "next_attempt_at": event.at,
+            "payload": {"title": task.title, "brief_id": task.brief_id,
+                     "details": kinds.kept_details(details)}}))
 
 
 def insert_notifications_in(session, pending: list):

@@ -4,8 +4,8 @@ from sqlalchemy import select
 from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
 from broker.people import permissions
-from broker.unit_of_work import commit, transaction
 from broker.people.models import User
+from broker.unit_of_work import commit, transaction
 from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy

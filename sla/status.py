@@ -26,8 +26,9 @@ def clock_view(clock: Clock, week: WorkWeek, now: datetime,
                forecast: datetime | None = None) -> dict:
     """due_at, status, elapsed and remaining working hours (negative when overdue), and why at risk."""
     due = clock.due_at
-    if clock.stopped_at or clock.met_at:
-        remaining = _hours(week, clock.met_at or clock.stopped_at, due)
+    ended = clock.met_at or clock.stopped_at
+    if ended:
+        remaining = _hours(week, ended, due)
     elif clock.paused_since:
         remaining = _hours(week, clock.paused_since, due)
         if remaining > 0:
@@ -50,7 +51,7 @@ def clock_summary(clock: Clock, week: WorkWeek | None, now: datetime) -> dict:
     at_risk means the warning share has passed (as in the status filter). `week` is needed only
     for a paused clock, whose due instant is the one it would have if work resumed now."""
     due = clock.due_at
-    if clock.paused_since and not (clock.met_at or clock.stopped_at):
+    if week is not None and clock.paused_since and not (clock.met_at or clock.stopped_at):
         remaining = _hours(week, clock.paused_since, due)
         if remaining > 0:
             due = deadline(week, now, remaining)

@@ -64,8 +64,8 @@ class Factory:
     @in_app_context
     def brief(self, owner: Made, n_tasks=1, now=None, **task_overrides):
         """A brief posted at `now` (the real clock when not given) with `n_tasks` alike tasks."""
-        from broker.people.models import User
         from broker.extensions import db
+        from broker.people.models import User
         now = now or utcnow()
         spec = {"title": "Cut the launch teaser", "work_type": "video_editing", "priority": "normal",
                 "estimate_hours": 4.0, "due_at": now + timedelta(days=3), "skills": None,
@@ -80,6 +80,7 @@ class Factory:
 def count_rows(app, model) -> int:
     """How many rows a model's table holds now, read in a fresh app context."""
     from sqlalchemy import func, select
+
     from broker.extensions import db
     with app.app_context():
         try:
@@ -106,6 +107,7 @@ def logged_in(app, user: Made):
 def scratch_app(tmp_path, migrate: bool = True, **config):
     """A second app on its own throwaway SQLite file, for tests that change app-wide settings."""
     from flask_migrate import upgrade
+
     from broker.app import create_app
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "BROKER_SCHEDULER": "off",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.db'}", **config})

@@ -14,12 +14,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
+from broker.cli.options import at_option
 from broker.errors import DomainError
 from broker.extensions import db
 from broker.people import services as people
 from broker.people.models import User
 from broker.people.roles import ADMIN, MANAGER, SPECIALIST
-from broker.cli.options import at_option
 from broker.routing.service import explain_offer
 from tasks import services as tasks
 from tasks.lifecycle import STATES
@@ -85,7 +85,7 @@ def demo(if_empty, now):
         users, tokens = _create_people(now)
         _run(_plan(now, random.Random(SEED)), users)
     except DomainError as exc:
-        raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip())
+        raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)
 
 

@@ -3,9 +3,9 @@ import signal
 import sys
 
 import click
-from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from broker import scheduler as scheduling
 

@@ -2,8 +2,8 @@
 import click
 from flask.cli import with_appcontext
 
-from broker.errors import DomainError
 from broker.cli.options import at_option, instant_option
+from broker.errors import DomainError
 from broker.timeutil import utcnow
 from sla.report_figures import GROUPS
 from sla.reporting import default_period, sla_report
@@ -39,7 +39,7 @@ def report(since, until, group_by):
     try:
         result = sla_report(since_at, until_at, group_by, now)
     except DomainError as exc:
-        raise click.ClickException(exc.message)
+        raise click.ClickException(exc.message) from None
     click.echo(f"SLA report {since_at.isoformat()} .. {until_at.isoformat()} by {group_by}")
     click.echo(table(result["rows"] + [result["total"]]))
 

@@ -25,6 +25,6 @@ def create(email, name, role, timezone, password):
         user, token = create_user(email, name, role, timezone, password)
     except DomainError as exc:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
-        raise click.ClickException(f"{exc.message} {details}".strip())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from None
     click.echo(f"Created {user.role} {user.email} (id {user.id}). API token, shown once:")
     click.echo(token)

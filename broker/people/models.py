@@ -1,8 +1,7 @@
 """People directory models."""
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db

@@ -1,7 +1,7 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
 import secrets
-from functools import cache
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError

@@ -33,8 +33,8 @@ def lock_round(is_postgres: bool):
 def queued_tasks(now: datetime, config: dict, is_postgres: bool,
                  only: set | None = None) -> tuple[list[TaskInput], dict]:
     """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
-    routing notes by id (of the tasks in `only`, when given). A task's target is its hard due date, else its SLA turnaround due
-    instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
+    routing notes by id (of the tasks in `only`, when given). A task's target is its hard due date,
+    else its SLA turnaround due instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
                     Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.routing,

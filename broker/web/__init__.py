@@ -50,9 +50,15 @@ def _zone(tz: str):
 
 
 def register_web(app):
-    from broker.web import (auth_views, brief_views, dashboard_views,  # noqa: F401  (routes
-                            notification_views, profile_views, queue_views,  # attach to `web`)
-                            webhook_views)
+    from broker.web import (  # noqa: F401  (routes
+        auth_views,
+        brief_views,
+        dashboard_views,
+        notification_views,  # attach to `web`)
+        profile_views,
+        queue_views,
+        webhook_views,
+    )
     from broker.web.throttle import register_throttle
     register_throttle(app)
     login_manager.login_view = "web.login"

@@ -10,7 +10,7 @@ REQUIRED = "Required."
 
 
 def blank_row() -> dict:
-    return {f: "" for f in TASK_FIELDS} | {"needs_manager_overlap": False}
+    return dict.fromkeys(TASK_FIELDS, "") | {"needs_manager_overlap": False}
 
 
 def task_rows(form, minimum: int = 3) -> list[dict]:

@@ -3,7 +3,6 @@ from flask import make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-
 FRIENDLY = {
     400: "The request could not be understood. Go back, reload the page and try again.",
     403: "You do not have access to this page.",

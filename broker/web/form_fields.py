@@ -21,5 +21,5 @@ def local_instant(text: str, tz: str) -> datetime | None:
     try:
         naive = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError("Use a date and time like 2026-11-30 17:00.")
+        raise ValueError("Use a date and time like 2026-11-30 17:00.") from None
     return pendulum.instance(naive, tz=tz) if naive.tzinfo is None else naive

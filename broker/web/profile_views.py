@@ -8,8 +8,8 @@ from broker.errors import DomainError, InvalidInput, NotAllowed
 from broker.people import permissions
 from broker.people import services as people
 from broker.timeutil import utcnow
-from broker.web import profile_form as pf
 from broker.web import permission_required, web
+from broker.web import profile_form as pf
 from broker.web.form_fields import error_text
 from broker.worktime.weekly_hours import WEEKDAYS
 

@@ -5,8 +5,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from broker.api.work.schemas import (NOTE_MAX, REASON_MAX, NoteSchema, ReasonSchema,
-                                     RequiredReasonSchema, SubmitSchema)
+from broker.api.work.schemas import NOTE_MAX, REASON_MAX, NoteSchema, ReasonSchema, RequiredReasonSchema, SubmitSchema
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.people import permissions

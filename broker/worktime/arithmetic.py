@@ -6,9 +6,9 @@ and may cross midnight; instants are aware and come back in UTC. Wall times that
 skips are read with the offset before the change, which moves them forward (02:30 on a
 spring-forward night is 03:30 new time).
 """
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 from broker.timeutil import to_utc

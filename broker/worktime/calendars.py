@@ -15,7 +15,7 @@ def week_of(calendar) -> WorkWeek:
 
 def calendar_errors(data: dict) -> dict:
     """Field errors of a calendar's timezone, hours and holidays; empty when valid."""
-    errors = {}
+    errors: dict[str, list | dict] = {}
     if not is_timezone(data.get("timezone")):
         errors["timezone"] = ["Use an IANA timezone such as Europe/Berlin."]
     hours = hours_errors(data.get("hours"))

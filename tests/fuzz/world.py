@@ -4,9 +4,8 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from werkzeug.serving import make_server
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from werkzeug.serving import make_server
 
 from broker.extensions import db
 from broker.people import services as people

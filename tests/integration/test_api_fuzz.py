@@ -9,8 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.fuzz.hooks import error_status_documented
-from tests.fuzz.world import (ROLES, SKIPPED_CHECKS, build_world, openapi_document, serve,
-                              with_real_ids)
+from tests.fuzz.world import ROLES, SKIPPED_CHECKS, build_world, openapi_document, serve, with_real_ids
 
 EXAMPLES = 8  # per operation; each example is sent with each role's token
 

@@ -110,7 +110,8 @@ def test_specialist_profile_permissions(client, make):
                        json={"working_hours": {"sat": [["20:00", "02:00"]]}, "auto_accept": True})
     assert own.status_code == 200 and own.json["working_hours"] == {"sat": [["20:00", "02:00"]]}
     assert client.patch(f"/api/v1/specialists/{s.id}", headers=s.headers, json={"capacity": 9}).status_code == 403
-    assert client.patch(f"/api/v1/specialists/{other.id}", headers=s.headers, json={"auto_accept": True}).status_code == 403
+    other_profile = f"/api/v1/specialists/{other.id}"
+    assert client.patch(other_profile, headers=s.headers, json={"auto_accept": True}).status_code == 403
     assert client.patch(f"/api/v1/specialists/{s.id}", headers=m.headers, json={"capacity": 1}).status_code == 403
     r = client.patch(f"/api/v1/specialists/{s.id}", headers=admin.headers, json={"capacity": 1, "active": False})
     assert r.status_code == 200 and (r.json["capacity"], r.json["active"]) == (1, False)

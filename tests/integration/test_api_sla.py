@@ -52,8 +52,9 @@ def test_sla_status_filter(client, make, app):
         services.record_event(task, "updated", None, past, "queued", "queued", {"changes": {}})
         db.session.commit()
         db.session.remove()
-    ids = lambda status: [t["id"] for t in client.get(
-        f"/api/v1/tasks?sla_status={status}", headers=m.headers).json]
+    def ids(status):
+        return [t["id"] for t in client.get(
+            f"/api/v1/tasks?sla_status={status}", headers=m.headers).json]
     assert ids("breached") == [late] and ids("on_track") == [fresh] and ids("met") == []
     client.post(f"/api/v1/tasks/{fresh}/claim", headers=spec.headers)
     assert ids("met") == [fresh]
@@ -168,7 +169,8 @@ def test_report_api_scopes_and_validates(client, app, make):
     assert [(r["group"], r["tasks"]) for r in mine.json["rows"]] == [
         ("Specialist " + mine.json["rows"][0]["group"].split()[-1], 3), ("unassigned", 1)]
     assert client.get(f"/api/v1/sla/report?{q}", headers=other.headers).json["total"]["tasks"] == 0
-    assert client.get(f"/api/v1/sla/report?{q}&group_by=week", headers=admin.headers).json["rows"][0]["group"] == "2030-W10"
+    weekly = client.get(f"/api/v1/sla/report?{q}&group_by=week", headers=admin.headers).json
+    assert weekly["rows"][0]["group"] == "2030-W10"
     assert client.get(f"/api/v1/sla/report?{q}", headers=s.headers).status_code == 403
     assert client.get("/api/v1/sla/report").status_code == 401
     bad = client.get("/api/v1/sla/report?group_by=mood&since=yesterday", headers=m.headers)

@@ -3,10 +3,10 @@ from datetime import timedelta
 
 import pytest
 
+from broker.errors import Conflict, NotAllowed
 from broker.extensions import db
 from broker.people.models import User
 from broker.timeutil import utcnow
-from broker.errors import Conflict, NotAllowed
 from tasks import queries, services
 
 
@@ -233,7 +233,8 @@ def test_task_visibility_and_filters(client, make):
     _, (a, b) = make.brief(m1, n_tasks=2)
     _, (c,) = make.brief(m2, work_type="paid_media", priority="urgent")
     post(client, f"{a}/claim", s)
-    ids = lambda who, q="": [t["id"] for t in client.get(f"/api/v1/tasks{q}", headers=who.headers).json]
+    def ids(who, q=""):
+        return [t["id"] for t in client.get(f"/api/v1/tasks{q}", headers=who.headers).json]
     assert ids(m1) == [b, a] and ids(m2) == [c]
     assert ids(s) == [c, b, a]  # own work plus the open queue
     assert ids(s, "?state=in_progress") == [a]
@@ -285,6 +286,7 @@ def test_available_work_comes_in_urgency_order_page_by_page(client, make, app):
     """The database sorts the queue as urgency_key does (priority, due date with none last,
     posting time, id), and pages cut that order."""
     from sqlalchemy import select
+
     from tasks.models import Task
     from tasks.queries import urgency_key
     m, s = make.user("manager"), make.specialist(capacity=5)

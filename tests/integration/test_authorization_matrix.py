@@ -11,9 +11,9 @@ Each case gets fresh objects from the row's setup, so one case's success never d
 API statuses must also be documented for the operation in the OpenAPI document.
 """
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 from flask import url_for
 

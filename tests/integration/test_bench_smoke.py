@@ -17,6 +17,7 @@ def test_load_bench_runs_tiny(tmp_path):
     phase for a moment, the report; no request may fail. PostgreSQL when the suite runs on it (a
     database of its own beside the suite's), else a SQLite file."""
     import os
+
     from sqlalchemy.engine import make_url
 
     path = Path(__file__).resolve().parents[2] / "bench" / "load.py"

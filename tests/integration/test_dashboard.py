@@ -113,8 +113,8 @@ def test_coverage_counts_manila_office_hours_and_a_night_shift_across_midnight(a
     viewer = make.user("manager", timezone="Asia/Kolkata")
     cover = as_user(app, viewer, lambda me: dashboard_data.coverage(winter, me.timezone))
     five_of_seven = 5 / 7
-    manila = {h: five_of_seven for h in range(1, 9)}
-    london = {h: five_of_seven for h in (22, 23, 0, 1, 2, 3, 4, 5)}
+    manila = dict.fromkeys(range(1, 9), five_of_seven)
+    london = dict.fromkeys((22, 23, 0, 1, 2, 3, 4, 5), five_of_seven)
     assert [h["total"] for h in cover["hours"]] == [
         round(manila.get(h, 0) + london.get(h, 0), 2) for h in range(24)]
     assert cover["specialists"] == 2 and cover["zones"] == ["Europe/London", "Asia/Manila"]

@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.types import TypeDecorator
 
-from tests.factories import scratch_app
 from broker.extensions import NAMING, db
 from tasks.catalogue import WORK_TYPES
+from tests.factories import scratch_app
 
 SEEDED_SLUGS = {"video_editing", "paid_media", "content_scheduling", "social_ops", "design",
                 "copywriting", "reporting"}

@@ -208,7 +208,7 @@ def test_claims_racing_a_round_never_overrun_capacity(app, make, is_postgres):
     manager = make.user("manager")
     people = [make.specialist({"google_ads": 4}, capacity=1, hours=hours("00:00", "24:00"))
               for _ in range(3)]
-    for attempt in range(3):
+    for _attempt in range(3):
         tasks = post(app, manager.id, POSTED, n=6)
         start = threading.Barrier(1 + len(people))
 

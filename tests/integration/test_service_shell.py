@@ -1,9 +1,9 @@
 """Health, the OpenAPI document, error format edges, and the CLI."""
 import re
 
-from tests.factories import scratch_app
 from broker.extensions import db
 from broker.people.services import user_for_token
+from tests.factories import scratch_app
 
 
 def test_health_reports_database_and_scheduler(client):

@@ -15,7 +15,8 @@ READER = Reader("Ana Santos", "specialist", "Asia/Manila", "https://broker.examp
 
 
 def _digest(n_each: int, title="Cut the launch teaser") -> Digest:
-    sections = {key: [Item(i + 1, 7, f"{title} {i + 1}", AT + timedelta(hours=i), f"note {i}" if key == "at_risk" else "")
+    sections = {key: [Item(i + 1, 7, f"{title} {i + 1}", AT + timedelta(hours=i),
+                           f"note {i}" if key == "at_risk" else "")
                       for i in range(n_each)]
                 for key in ("offered", "due_today", "at_risk", "breached", "done")}
     return Digest(READER, date(2026, 11, 24), sections)

@@ -2,8 +2,7 @@
 import random
 from datetime import datetime, timedelta, timezone
 
-from broker.people.slack_webhook import (mask_webhook_url, open_webhook_url, seal_webhook_url,
-                                    webhook_url_errors)
+from broker.people.slack_webhook import mask_webhook_url, open_webhook_url, seal_webhook_url, webhook_url_errors
 from notifications import backoff, kinds
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=timezone.utc)

@@ -7,8 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broker.worktime.arithmetic import (
-    HORIZON_DAYS, WorkWeek, add_working_hours, always, is_working, next_working_instant,
-    working_hours_between, working_spans,
+    HORIZON_DAYS,
+    WorkWeek,
+    add_working_hours,
+    always,
+    is_working,
+    next_working_instant,
+    working_hours_between,
+    working_spans,
 )
 from broker.worktime.weekly_hours import WEEKDAYS, clock_minutes, weekly_minutes
 

@@ -6,12 +6,12 @@ from contextvars import ContextVar
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from broker.urls import MAX_ID
 from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow
-from tasks.lifecycle import STATES
+from broker.urls import MAX_ID
 from sla.status import STATUSES
+from tasks.lifecycle import STATES
 from tasks.models import WorkType
 from tasks.vocabulary import DEFAULT_PRIORITY, OBJECTIVES, PRIORITIES
 
