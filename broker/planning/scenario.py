@@ -36,6 +36,7 @@ class Manager:
 
 
 WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.9, 0.06, 0.04)  # Monday first, in the manager's zone
+ESTIMATE_SCALE = {"urgent": 0.5, "high": 0.8}  # urgent work is mostly small fixes
 HOUR_WEIGHTS = (0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.2, 0.6, 1.0, 1.3, 1.2,
                 0.7, 1.0, 1.2, 1.1, 0.9, 0.5, 0.2, 0.1, 0.08, 0.06, 0.04, 0.03)
 
@@ -49,6 +50,7 @@ class Workload:
     priorities: dict                      # priority -> weight
     estimate_hours: dict                  # slug (or "default") -> (low, high)
     tasks_per_brief: tuple = (1, 4)
+    estimate_scale: dict = field(default_factory=lambda: dict(ESTIMATE_SCALE))  # by priority
     effort_sigma: float = 0.35            # actual effort = estimate x lognormal(median, sigma)
     effort_median: float = 1.0
     level_raise_share: float = 0.15       # tasks that need one level above the work type's default

@@ -61,6 +61,9 @@ class WorkloadSchema(Schema):
     estimate_hours = fields.Dict(keys=fields.String(validate=validate.OneOf(CATALOGUE + ("default",))),
                                  values=pair(), load_default=lambda: {"default": [1, 6]})
     tasks_per_brief = pair(fields.Integer, load_default=lambda: [1, 4])
+    estimate_scale = fields.Dict(keys=fields.String(validate=validate.OneOf(PRIORITIES)),
+                                 values=fields.Float(validate=validate.Range(min=0.05, max=20)),
+                                 load_default=lambda: dict(s.ESTIMATE_SCALE))
     effort_sigma = fields.Float(load_default=0.35, validate=validate.Range(min=0, max=3))
     effort_median = fields.Float(load_default=1.0, validate=validate.Range(min=0.05, max=20))
     level_raise_share = fields.Float(load_default=0.15, validate=SHARE)

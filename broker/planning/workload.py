@@ -87,13 +87,14 @@ def _weighted(options: dict, rng) -> str:
 def _task(task_id: int, brief_id: int, manager: int, posted: datetime, after, scenario: Scenario,
           rng) -> TaskSpec:
     load, behaviour = scenario.workload, scenario.behaviour
-    work_type = _weighted(load.work_types, rng)
+    work_type, priority = _weighted(load.work_types, rng), _weighted(load.priorities, rng)
     low, high = load.estimate_hours.get(work_type, load.estimate_hours.get("default", (1, 6)))
-    estimate = max(0.5, round(float(rng.uniform(low, high)) * 2) / 2)
+    scale = load.estimate_scale.get(priority, 1.0)
+    estimate = max(0.5, round(float(rng.uniform(low, high)) * scale * 2) / 2)
     effort = estimate * load.effort_median * float(np.exp(rng.normal(0, load.effort_sigma)))
     return TaskSpec(
         id=task_id, brief_id=brief_id, manager=manager, posted_at=posted, work_type=work_type,
-        priority=_weighted(load.priorities, rng), estimate_hours=estimate,
+        priority=priority, estimate_hours=estimate,
         effort_hours=round(effort, 4), skills=_skills(work_type, load, rng),
         due_at=_due(posted, scenario.managers[manager].timezone, load, rng),
         needs_overlap=bool(rng.random() < load.overlap_share), after=after,
