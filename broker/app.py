@@ -59,6 +59,7 @@ def register_models():
     import broker.people.models  # noqa: F401
     import tasks.models  # noqa: F401
     import broker.routing.models  # noqa: F401
+    import broker.planning.models  # noqa: F401
     import notifications.models  # noqa: F401
     import sla.models  # noqa: F401
 

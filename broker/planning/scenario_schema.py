@@ -192,11 +192,17 @@ class ScenarioSchema(Schema):
         """YAML reads dates and times as objects; the fields want the text they came from."""
         return _isoformat(data)
 
-    @validates_schema
-    def _hours_known(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _hours_known(self, data, original, **kwargs):
+        """Each specialist's hours name the scenario's `hours` or are valid weekly hours (read
+        from the input as given, so these errors come with every other one)."""
+        named = original.get("hours") if isinstance(original.get("hours"), dict) else {}
+        people = original.get("specialists") if isinstance(original.get("specialists"), list) else []
         errors = {}
-        for i, person in enumerate(data.get("specialists") or []):
-            problem = _hours_problem(person.get("hours"), data.get("hours") or {})
+        for i, person in enumerate(people):
+            if not isinstance(person, dict) or "hours" not in person:
+                continue
+            problem = _hours_problem(person["hours"], named)
             if problem:
                 errors[i] = {"hours": problem}
         if errors:

@@ -42,7 +42,8 @@ def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
 
 def register_web(app):
     from broker.web import (auth_views, brief_views, dashboard_views,  # noqa: F401  (routes
-                            notification_views, profile_views, queue_views)  # attach to `web`)
+                            notification_views, planning_views, profile_views,  # attach to
+                            queue_views)  # `web`)
     from broker.web.throttle import register_throttle
     register_throttle(app)
     login_manager.login_view = "web.login"
