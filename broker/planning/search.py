@@ -3,9 +3,11 @@ Broker's turnaround attainment to a target, found by simulating candidates on th
 
 Greedy, one specialist at a time: the work types with the most breached turnarounds suggest the skill
 (at the highest level their tasks ask for), the hours in which their breached tasks waited suggest
-the timezones (those whose working day covers most of them); each candidate is simulated and the
-best one kept, until the target is reached, nothing helps any more, or `max_added` is spent.
+where and when to work (the team's timezones with their named hours, whichever cover most of
+them); each candidate is simulated on the same arrivals and the best kept, until the target is
+reached, nothing helps any more, or `max_added` is spent.
 """
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -18,8 +20,8 @@ from broker.planning.sla_book import first
 from broker.planning.strategies import STRATEGIES
 from broker.planning.workload import arrivals
 
-WORK_TYPES_TRIED = 3   # work types with the most breached turnarounds, per step
-ZONES_TRIED = 2        # timezones covering most of their breached tasks, per step
+WORK_TYPES_TRIED = 2   # work types with the most breached turnarounds, per step
+SLOTS_TRIED = 3        # timezones and hours covering most of their breached tasks, per step
 WAIT_WINDOW = timedelta(hours=4)  # a new specialist helps a task by working soon after it is posted
 
 
@@ -65,28 +67,33 @@ def _better(row: dict, than: dict) -> bool:
 
 
 def _candidates(scenario: Scenario, sim: Simulation) -> list[str]:
-    """`add 1 <work type>:<level> <timezone>` for the work types and zones most likely to help."""
+    """`add 1 <work type>:<level> <timezone> [hours=NAME]` for the work types and the working
+    times most likely to help."""
     late = Counter(t.spec.work_type for t in sim.tasks if _breached(sim, t))
     texts = []
     for work_type, _ in sorted(late.items(), key=lambda kv: (-kv[1], kv[0]))[:WORK_TYPES_TRIED]:
         level = max((lvl for t in sim.tasks if t.spec.work_type == work_type
                      for _, lvl in t.spec.skills), default=3)
-        for zone in _zones(scenario, sim, work_type)[:ZONES_TRIED]:
-            texts.append(f"add 1 {work_type}:{level} {zone}")
+        for zone, hours in _slots(scenario, sim, work_type)[:SLOTS_TRIED]:
+            option = f" hours={hours}" if hours and hours != "day" else ""
+            texts.append(f"add 1 {work_type}:{level} {zone}{option}")
     return texts
 
 
-def _zones(scenario: Scenario, sim: Simulation, work_type: str) -> list[str]:
-    """The team's timezones, those whose working day (the scenario's `day` hours) covers the
-    first hours of most breached tasks of this work type first."""
-    hours = scenario.hours.get("day", DEFAULT_HOURS)
-    zones = sorted({p.timezone for p in scenario.specialists})
+def _slots(scenario: Scenario, sim: Simulation, work_type: str) -> list[tuple]:
+    """The team's (timezone, named hours) pairs, plus each timezone's `day`, those whose working
+    time covers the first hours of most breached tasks of this work type first."""
+    names = {json.dumps(h, sort_keys=True): name for name, h in sorted(scenario.hours.items())}
+    slots = {(p.timezone, names.get(json.dumps(p.hours, sort_keys=True))) for p in scenario.specialists}
+    slots |= {(zone, "day") for zone, _ in slots}
+    slots = {(zone, name) for zone, name in slots if name is None or name in scenario.hours
+             or name == "day"}
     late = [t.created_at for t in sim.tasks if t.spec.work_type == work_type and _breached(sim, t)]
     covered: Counter = Counter()
-    for zone in zones:
-        week = WorkWeek(hours, zone)
-        covered[zone] = sum(working_hours_between(week, at, at + WAIT_WINDOW) > 0 for at in late)
-    return sorted(zones, key=lambda z: (-covered[z], z))
+    for zone, name in slots:
+        week = WorkWeek(scenario.hours.get(name or "day", DEFAULT_HOURS), zone)
+        covered[(zone, name)] = sum(working_hours_between(week, at, at + WAIT_WINDOW) > 0 for at in late)
+    return sorted(slots, key=lambda s: (-covered[s], s[0], s[1] or ""))
 
 
 def _breached(sim: Simulation, task) -> bool:

@@ -12,10 +12,12 @@ def simulation_view(result: dict, names: dict) -> dict:
     zones = sorted({tz for row in rows for tz in row["utilization_by_timezone"]})
     utilization = [{"label": tz, **{f"u{i}": row["utilization_by_timezone"].get(tz)
                                     for i, row in enumerate(rows)}} for tz in zones]
+    as_is = [i for i, row in enumerate(rows) if row["variant"] == "as is"]
     return {
         "about": result.get("baseline") or {}, "changes": (result.get("what_if") or {}).get("changes", []),
         "rows": rows, "utilization": utilization,
-        "utilization_series": [(f"u{i}", row["label"], f"zone-{i % 8}") for i, row in enumerate(rows)],
+        "utilization_series": [(f"u{i}", rows[i]["label"], f"zone-{i % 8}") for i in as_is],
+        "utilization_columns": [(f"u{i}", row["label"]) for i, row in enumerate(rows)],
         "utilization_max": max([v for item in utilization for k, v in item.items()
                                 if k != "label" and v is not None] + [1.0]),
         "cycle_max": max([row["p90_cycle_hours"] or 0 for row in rows] + [1.0]),
