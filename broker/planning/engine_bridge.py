@@ -6,9 +6,8 @@ fix its import here and the rest of broker/planning follows.
 """
 # Working time: weekly hours in a timezone, time off, and arithmetic over them.
 from broker.people.business_hours import (WorkWeek, add_working_hours,  # noqa: F401
-                                          next_working_instant, working_hours_between,
-                                          working_spans)
-from broker.people.hours import WEEKDAYS, hours_errors  # noqa: F401
+                                          working_hours_between, working_spans)
+from broker.people.hours import hours_errors  # noqa: F401
 from broker.timeutil import is_timezone, parse_instant, to_utc  # noqa: F401
 # The API's own fields for a timezone and weekly hours (a scenario file is checked like a profile).
 from broker.api.people.schemas import TimezoneField, WorkingHoursField  # noqa: F401
@@ -22,14 +21,14 @@ from broker.settings import DEFAULTS as SETTINGS  # noqa: F401
 # Tasks: the lifecycle table, eligibility to claim, the available list's order, the catalogue.
 from tasks.catalogue import WORK_TYPES  # noqa: F401
 from tasks.eligibility import Candidate, refusal  # noqa: F401
-from tasks.lifecycle import (ACTIONS, APPROVED, CHANGES_REQUESTED, IN_PROGRESS,  # noqa: F401
-                             LOADED, OFFERED, OPEN, QUEUED, next_state)
-from tasks.models import PRIORITIES, PRIORITY_RANK  # noqa: F401
+from tasks.lifecycle import (ACTIONS, CHANGES_REQUESTED, IN_PROGRESS, LOADED,  # noqa: F401
+                             OFFERED, OPEN, QUEUED, next_state)
+from tasks.models import PRIORITIES  # noqa: F401
 from tasks.queries import urgency_key  # noqa: F401
 # SLA: clocks from a task's history, their status, calendars, seeded policies, report arithmetic.
 from sla.calendars import calendar_errors, week_of  # noqa: F401
 from sla.clocks import Policy, TaskFacts, compute_clocks  # noqa: F401
 from sla.defaults import CALENDARS, POLICIES  # noqa: F401
-from sla.report import percentile, summarise  # noqa: F401
+from sla.report import summarise  # noqa: F401
 from sla.reporting import _record as report_record  # noqa: F401  (one task's report line)
 from sla.status import clock_status  # noqa: F401

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from broker.db_events import writing
 from broker.errors import NotAllowed, NotFound
@@ -135,13 +135,21 @@ class _Beat:
     def __call__(self, share: float, note: str | None = None):
         if time.monotonic() - self.last >= BEAT_EVERY:
             self.last = time.monotonic()
-            _save(self.run_id, progress=max(0.0, min(share, 0.99)), **({"note": note} if note else {}))
+            _save(self.run_id, progress=max(0.0, min(share, 0.99)), **({"note": note} if note else {}),
+                  queued_behind=[i for i in list(_futures) if i != self.run_id])
 
 
 @transaction
-def _save(run_id: int, **values):
+def _save(run_id: int, queued_behind: list | None = None, **values):
+    """Write the run's new values and its heartbeat (and that of the runs waiting behind it in
+    this process, which are alive as long as this thread is)."""
+    now = utcnow()
     run = db.session.get(PlanningRun, run_id)
     for key, value in values.items():
         setattr(run, key, value)
-    run.heartbeat_at = utcnow()
+    run.heartbeat_at = now
+    if queued_behind:
+        db.session.execute(update(PlanningRun).where(
+            PlanningRun.id.in_(queued_behind), PlanningRun.state == "queued").values(heartbeat_at=now))
     db.session.commit()
+

@@ -15,6 +15,8 @@ STRATEGY_NAMES = {"broker": "Broker routing", "round_robin": "Round-robin",
                   "least_loaded": "Least-loaded", "self_claim": "Self-claim only"}
 MAX_WEEKS = 12
 MAX_SCENARIO_BYTES = 256 * 1024
+MAX_TASKS = 20_000        # expected arrivals of one page run (the benchmark's month is 5,000)
+MAX_SPECIALISTS = 500
 
 
 @dataclass
@@ -41,6 +43,7 @@ def read(form, files, now) -> PlanningRequest:
     if scenario is not None and not out.errors:
         out.scenario = with_run_options(scenario, weeks, seed)
         params["seed"] = out.scenario.seed
+        _within_bounds(out.scenario, out.errors)
     out.params = params
     return out
 
@@ -58,6 +61,16 @@ def _scenario(source: str, form, files, now, errors: dict):
         where = "source" if source == "live" else "scenario_text"
         errors[where] = f"{exc.message} {error_text(exc.errors)}".strip()
     return None
+
+
+def _within_bounds(scenario, errors: dict):
+    """A page run shares a web worker: keep it to a few times the benchmark's month."""
+    expected = scenario.workload.tasks_per_week * scenario.weeks
+    if expected > MAX_TASKS:
+        errors["weeks"] = (f"About {expected:,.0f} tasks would arrive; the page runs at most "
+                           f"{MAX_TASKS:,} (use fewer weeks, or broker simulate).")
+    if len(scenario.specialists) > MAX_SPECIALISTS:
+        errors["scenario_text"] = f"At most {MAX_SPECIALISTS} specialists on the page (use broker simulate)."
 
 
 def _scenario_text(form, files) -> str:

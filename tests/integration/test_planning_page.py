@@ -113,3 +113,29 @@ def test_unknown_runs_are_404_as_json_for_the_poller(manager):
     answer = manager.get("/planning/runs/999999/status")
     assert answer.status_code == 404 and answer.json["message"]
     assert manager.get("/planning/runs/999999").status_code == 404
+
+
+def test_a_run_whose_thread_went_away_reads_as_failed(app, manager):
+    from datetime import timedelta
+
+    from broker.timeutil import utcnow
+    with app.app_context():
+        from broker.people.models import User
+        user = db.session.scalars(db.select(User).where(User.role == "manager")).first()
+        silent = utcnow() - runs.STALE_AFTER - timedelta(seconds=1)
+        run = PlanningRun(requested_by=user.id, kind="simulate", state="running", progress=0.2,
+                          params={"source": "demo", "weeks": 1, "seed": 7, "changes": []},
+                          created_at=silent, heartbeat_at=silent)
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+    status = manager.get(f"/planning/runs/{run_id}/status").json
+    assert status["state"] == "failed" and "stopped" in status["error"]
+    assert "stopped" in manager.get(f"/planning/runs/{run_id}").text
+
+
+def test_a_page_run_is_kept_to_a_bounded_size(manager):
+    text = (SCENARIOS / "example.yaml").read_text().replace("tasks_per_week: 30", "tasks_per_week: 90000")
+    answer = start(manager, source="file", scenario_text=text)
+    assert answer.status_code == 422 and 'id="weeks-error"' in answer.text
+    assert "the page runs at most" in answer.text
