@@ -75,7 +75,7 @@ class Simulation:
             handled += 1
             if self.progress and handled % PROGRESS_EVERY == 0:
                 self.progress((when - self.start) / (self.end - self.start))
-        self.now = min(max(self.now, self.horizon), self.end)
+        self.now = self.end  # the numbers are as of the end, whenever the last event came
         return self
 
     # --- arrivals --------------------------------------------------------------------------------

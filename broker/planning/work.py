@@ -37,7 +37,7 @@ class Work:
         worker.pile.remove(task)
         if task.state == CHANGES_REQUESTED:
             self.sim.move(task, "resume")
-        hours = task.remaining - (task.block_at or 0.0)
+        hours = task.remaining - (task.block_at if task.block_at is not None else 0.0)
         finish = add_working_hours(worker.week, now, hours)
         if finish is None:
             return  # no working time left for them: the task stays with them, unfinished
