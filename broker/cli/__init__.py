@@ -9,11 +9,12 @@ from broker.db_events import WRITE_INTENT
 def register_commands(app):
     from broker.cli.demo import demo
     from broker.cli.notify import digests, outbox
+    from broker.cli.planning import plan, simulate
     from broker.cli.route import route
     from broker.cli.serve import run, scheduler
     from broker.cli.sla import sla
     from broker.cli.users import users
-    for command in (users, demo, route, run, scheduler, outbox, digests, sla):
+    for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan):
         app.cli.add_command(command)
 
 

@@ -44,11 +44,11 @@ def report(since, until, group_by):
     click.echo(table(result["rows"] + [result["total"]]))
 
 
-def table(rows: list[dict]) -> str:
-    """A plain aligned text table."""
-    cells = [[title for _, title in COLUMNS]] + [
-        ["-" if row[key] is None else str(row[key]) for key, _ in COLUMNS] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+def table(rows: list[dict], columns: list = COLUMNS) -> str:
+    """A plain aligned text table of (key, title) columns."""
+    cells = [[title for _, title in columns]] + [
+        ["-" if row[key] is None else str(row[key]) for key, _ in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
              for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))

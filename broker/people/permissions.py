@@ -26,11 +26,12 @@ READ_SPECIALISTS = "read_specialists"  # list and read every specialist profile
 KEEP_PROFILES = "keep_profiles"        # change profiles and book time off (others' with MANAGE_PEOPLE)
 MANAGE_PEOPLE = "manage_people"        # create users and specialists, change anyone's profile
 MANAGE_SETTINGS = "manage_settings"    # SLA calendars and policies
+PLAN = "plan"                          # simulate the team and search for team changes (/planning)
 
 GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in refusals
-    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS}),
+    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN}),
     ADMIN: frozenset({READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS, OVERSEE,
-                      READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS}),
+                      READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
 }
 

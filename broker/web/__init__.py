@@ -55,6 +55,7 @@ def register_web(app):
         brief_views,
         dashboard_views,
         notification_views,  # attach to `web`)
+        planning_views,
         profile_views,
         queue_views,
         webhook_views,

@@ -143,6 +143,19 @@ def account(w) -> dict:
     return {"user_id": w.make.user("manager").id}
 
 
+def planning_run(w) -> dict:
+    """A finished planning run of the owning manager's (any planner may read it)."""
+    from broker.planning.models import PlanningRun
+    with w.app.app_context():
+        run = PlanningRun(requested_by=w.ids["manager"], kind="simulate", state="failed",
+                          error="stopped", params={})
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+        db.session.remove()
+    return {"run_id": run_id}
+
+
 def static_file(w) -> dict:
     return {"filename": "broker.css"}
 
@@ -282,6 +295,10 @@ MATRIX = [
     Row("POST", "/admin/webhooks/<id:endpoint_id>/delete", "302 403 403 403 403 302", endpoint, {}),
     Row("POST", "/admin/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver",
         "302 403 403 403 403 302", delivery, {}),
+    Row("GET", "/planning", "200 200 200 403 403 302"),
+    Row("POST", "/planning", "422 422 422 403 403 302", body={"source": "nowhere"}),
+    Row("GET", "/planning/runs/<id:run_id>", "200 200 200 403 403 302", planning_run),
+    Row("GET", "/planning/runs/<id:run_id>/status", "200 200 200 403 403 302", planning_run),
     # Slack signs its requests, nobody logs in: without a signing secret set here, it is off.
     Row("POST", "/slack/interactions", "503 503 503 503 503 503", body={"payload": "{}"}),
 ]
