@@ -1,5 +1,5 @@
 """/planning in a real Chromium: a manager starts a simulation, the run page follows it to the
-charts (through its static script, or its refresh), and the charts fit the page."""
+charts (through its refresh), and the charts fit the page."""
 import pytest
 from playwright.sync_api import expect
 
