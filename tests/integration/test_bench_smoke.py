@@ -2,6 +2,10 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+from tests.factories import SLEEPING_SERVERS_REASON, UNDER_FAKETIME
+
 
 def test_bench_runs_and_agrees_with_the_naive_loop(tmp_path):
     path = Path(__file__).resolve().parents[2] / "bench" / "sla_sweep.py"
@@ -12,6 +16,7 @@ def test_bench_runs_and_agrees_with_the_naive_loop(tmp_path):
     assert stats["tasks"] == 400 and stats["fired"] >= 0  # run_on asserts sweep == naive loop
 
 
+@pytest.mark.skipif(UNDER_FAKETIME, reason=SLEEPING_SERVERS_REASON)
 def test_load_bench_runs_tiny(tmp_path):
     """bench/load.py end to end, tiny: seed, `make serve` and the ceiling app on free ports, every
     phase for a moment, the report; no request may fail. PostgreSQL when the suite runs on it (a

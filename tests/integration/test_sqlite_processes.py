@@ -18,10 +18,11 @@ import pytest
 from broker.extensions import db
 from broker.timeutil import utcnow
 from tasks.models import Task
-from tests.factories import Factory, scratch_app
+from tests.factories import SLEEPING_SERVERS_REASON, UNDER_FAKETIME, Factory, scratch_app
 
 BIN = Path(sys.executable).parent
-pytestmark = pytest.mark.skipif(not (BIN / "gunicorn").exists(), reason="gunicorn is not installed")
+pytestmark = [pytest.mark.skipif(not (BIN / "gunicorn").exists(), reason="gunicorn is not installed"),
+              pytest.mark.skipif(UNDER_FAKETIME, reason=SLEEPING_SERVERS_REASON)]
 
 
 def _free_port() -> int:
