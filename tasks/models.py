@@ -78,6 +78,9 @@ class Task(db.Model):
     first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Review rounds: how many times the owner asked for changes, and the owner's 1-5 rating on approval.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating: Mapped[int | None] = mapped_column(Integer)
     # The latest routing decision about this task, with its explanation (written by routing).
     routing: Mapped[dict | None] = mapped_column(JSON)
 
@@ -91,6 +94,7 @@ class Task(db.Model):
     __table_args__ = (
         CheckConstraint("estimate_hours > 0", name="estimate"),
         CheckConstraint(_one_of("priority", PRIORITIES), name="priority"),
+        CheckConstraint("rating between 1 and 5", name="rating"),
     )
 
     @property

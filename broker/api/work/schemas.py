@@ -110,6 +110,8 @@ class TaskSummarySchema(Schema):
     accepted_at = fields.AwareDateTime(allow_none=True)
     first_submitted_at = fields.AwareDateTime(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
+    revision = fields.Integer(metadata={"description": "Review rounds: changes requested so far."})
+    rating = fields.Integer(allow_none=True, metadata={"description": "The owner's 1-5 rating."})
     sla = fields.Dict(keys=fields.String(),
                       values=fields.Nested(SlaTargetSummarySchema, allow_none=True))
 
