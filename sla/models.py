@@ -17,6 +17,9 @@ class BusinessCalendar(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     hours: Mapped[dict] = mapped_column(JSON, default=dict)
     holidays: Mapped[list] = mapped_column(JSON, default=list)
+    # A country's public holidays (ISO 3166 alpha-2, optional subdivision) on top of `holidays`.
+    country: Mapped[str | None] = mapped_column(String(2))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -33,7 +33,8 @@ def _checked(data: dict) -> dict:
     if errors:
         raise InvalidInput("The calendar is not valid.", errors)
     return {"timezone": data["timezone"], "hours": data["hours"],
-            "holidays": sorted(set(data.get("holidays") or []))}
+            "holidays": sorted(set(data.get("holidays") or [])),
+            "country": data.get("country") or None, "subdivision": data.get("subdivision") or None}
 
 
 @transaction

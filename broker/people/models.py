@@ -8,6 +8,7 @@ from broker.extensions import db
 from broker.people.roles import ROLES
 from broker.timeutil import UTCDateTime, utcnow
 from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.public_holidays import holiday_dates
 
 
 class User(db.Model):
@@ -85,6 +86,10 @@ class SpecialistProfile(db.Model):
     partner: Mapped[str | None] = mapped_column(String(120))
     auto_accept: Mapped[bool] = mapped_column(Boolean, default=False)
     working_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Where the specialist lives (ISO 3166 alpha-2, optional subdivision): its public holidays
+    # count as time off (broker.worktime.public_holidays).
+    country: Mapped[str | None] = mapped_column(String(2))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")
@@ -98,8 +103,10 @@ class SpecialistProfile(db.Model):
     __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
 
     def work_week(self) -> WorkWeek:
-        """The specialist's working time: weekly hours in their timezone, less time off."""
+        """The specialist's working time: weekly hours in their timezone, less public holidays
+        where they live and time off."""
         return WorkWeek(self.working_hours or {}, self.user.timezone,
+                        holidays=holiday_dates(self.country, self.subdivision),
                         closed=tuple((t.starts_at, t.ends_at) for t in self.time_off))
 
 

@@ -17,6 +17,7 @@ from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webh
 from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (user_for_token: callers import it here)
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
+from broker.worktime.public_holidays import place_errors
 from broker.worktime.weekly_hours import hours_errors
 
 
@@ -113,7 +114,7 @@ def _set_webhook(user: User, url: str | None, secret_key: str | None):
     user.slack_webhook_hint = mask_webhook_url(url)
 
 
-def _check_profile(data: dict):
+def _check_profile(data: dict, current: SpecialistProfile | None = None):
     errors = {}
     if "working_hours" in data:
         problems = hours_errors(data["working_hours"])
@@ -121,6 +122,9 @@ def _check_profile(data: dict):
             errors["working_hours"] = problems
     if "timezone" in data and not is_timezone(data["timezone"]):
         errors["timezone"] = [f"Unknown timezone {data['timezone']!r}; use an IANA name like Asia/Manila."]
+    if "country" in data or "subdivision" in data:  # a new country drops the old subdivision
+        errors.update(place_errors(data.get("country", current.country if current else None),
+                                   data.get("subdivision")))
     if errors:
         raise InvalidInput("The specialist profile is not valid.", errors)
 
@@ -130,9 +134,12 @@ def _apply_profile(user: User, data: dict):
     for key in ("name", "timezone"):
         if key in data:
             setattr(user, key, data[key])
-    for key in ("capacity", "active", "partner", "auto_accept", "working_hours"):
+    for key in ("capacity", "active", "partner", "auto_accept", "working_hours", "country",
+                "subdivision"):
         if key in data:
             setattr(profile, key, data[key])
+    if "country" in data and "subdivision" not in data:
+        profile.subdivision = None
     if "skills" in data:
         seen = {}
         for item in data["skills"]:
@@ -165,7 +172,7 @@ def update_specialist(actor: User, user_id: int, data: dict) -> User:
     """Admins change any profile; a specialist changes their own, except capacity and active."""
     user = specialist(user_id)
     permissions.require_profile_change(actor, user_id, data)
-    _check_profile(data)
+    _check_profile(data, user.profile)
     _apply_profile(user, data)
     commit()
     return user

@@ -15,6 +15,7 @@ from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, Us
 from broker.planning.engine_bridge import to_utc
 from broker.planning.scenario import Behaviour, Manager, Person, Routing, Scenario, Sla, Workload
 from broker.planning.workload import DEFAULT_SKILLS
+from broker.worktime.public_holidays import holiday_dates
 from sla.models import BusinessCalendar, SlaPolicy
 from tasks.models import Brief, Task, TaskEvent
 
@@ -59,11 +60,13 @@ def team(now: datetime) -> tuple:
         off[uid].append((start, end))
     rows = db.session.execute(
         select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept)
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept,
+               SpecialistProfile.country, SpecialistProfile.subdivision)
         .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
         .where(User.active.is_(True), SpecialistProfile.active.is_(True)).order_by(User.id))
     return tuple(Person(r.name, r.timezone, r.working_hours or {}, r.capacity, skills[r.id],
-                        r.auto_accept, tuple(sorted(off[r.id]))) for r in rows)
+                        r.auto_accept, tuple(sorted(off[r.id])),
+                        holiday_dates(r.country, r.subdivision, now.date())) for r in rows)
 
 
 def posted_tasks(since: datetime, now: datetime) -> list:
@@ -143,5 +146,6 @@ def _sla_rows() -> tuple[tuple, tuple]:
                       "turnaround_hours": p.turnaround_hours, "calendar": p.calendar,
                       "warn_at": p.warn_at} for p in db.session.scalars(select(SlaPolicy)))
     calendars = tuple({"name": c.name, "timezone": c.timezone, "hours": c.hours,
-                       "holidays": list(c.holidays)} for c in db.session.scalars(select(BusinessCalendar)))
+                       "holidays": list(c.holidays), "country": c.country,
+                       "subdivision": c.subdivision} for c in db.session.scalars(select(BusinessCalendar)))
     return policies, calendars

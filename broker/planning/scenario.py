@@ -24,6 +24,7 @@ class Person:
     skills: dict
     auto_accept: bool = False
     time_off: tuple = ()
+    holidays: frozenset = frozenset()  # local dates: public holidays where they live
 
 
 @dataclass(frozen=True)

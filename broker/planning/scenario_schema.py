@@ -149,6 +149,8 @@ class CalendarSchema(Schema):
     timezone = fields.String(required=True)
     hours = fields.Dict(required=True)
     holidays = fields.List(fields.String(), load_default=list)
+    country = fields.String(allow_none=True, load_default=None)
+    subdivision = fields.String(allow_none=True, load_default=None)
 
     @validates_schema
     def _valid(self, data, **kwargs):

@@ -67,7 +67,8 @@ class Worker:
 
     @classmethod
     def build(cls, id_: int, person: Person, start: datetime, end: datetime) -> "Worker":
-        week = WorkWeek(person.hours, person.timezone, closed=person.time_off)
+        week = WorkWeek(person.hours, person.timezone, holidays=person.holidays,
+                        closed=person.time_off)
         spans = list(working_spans(week, start, end))
         return cls(id_, person, week, [s for s, _ in spans], [e for _, e in spans])
 

@@ -51,10 +51,11 @@ class Round:
         self.record = np.array([s.on_time_record for s in specialists], dtype=float)
         self.active = np.array([s.active for s in specialists], dtype=bool)
         self.off_now = np.array([s.off_now for s in specialists], dtype=bool)
+        self.holiday = np.array([s.holiday is not None for s in specialists], dtype=bool)
         self.table = FinishTable([s.week for s in specialists], now)
         self.start = self.table.start(np.arange(len(specialists)))
         self.has_hours = self.start < NEVER / 2
-        self.ready = self.active & ~self.off_now & self.has_hours
+        self.ready = self.active & ~self.off_now & ~self.holiday & self.has_hours
 
     def _task_arrays(self, tasks, now):
         n = len(self.specialists)
@@ -131,17 +132,24 @@ class Round:
             "qualified": mask.sum(axis=1),
             "declined_or_lapsed": (mask & excluded).sum(axis=1),
             "time_off": (mask & self.off_now).sum(axis=1),
+            "holiday": (mask & self.holiday & ~self.off_now).sum(axis=1),
             "no_hours": (mask & ~self.has_hours).sum(axis=1),
             "at_capacity": (mask & ~excluded & full).sum(axis=1),
         }
-        return [self._reason(int(t), {k: int(v[row]) for k, v in counts.items()})
+        return [self._reason(int(t), {k: int(v[row]) for k, v in counts.items()},
+                             self.holidays_among(mask[row] & ~self.off_now))
                 for row, t in enumerate(waiting)]
 
-    def _reason(self, t: int, counts: dict) -> tuple[str, dict]:
+    def holidays_among(self, mask: np.ndarray) -> str:
+        """'on a public holiday in PH: Rizal Day' for the holidays of the specialists in `mask`."""
+        found = sorted({self.specialists[j].holiday for j in np.flatnonzero(mask & self.holiday)})
+        return "; ".join(found)
+
+    def _reason(self, t: int, counts: dict, holidays: str = "") -> tuple[str, dict]:
         if not counts["qualified"]:
             return self._skill_gap(self.tasks[t].skills), counts
         parts = [f"{n} {label}" for key, label in (
-            ("at_capacity", "at capacity"), ("time_off", "on time off"),
+            ("at_capacity", "at capacity"), ("time_off", "on time off"), ("holiday", holidays),
             ("declined_or_lapsed", "declined it or let the offer lapse"),
             ("no_hours", "without working hours")) if (n := counts[key])]
         return (f"all {counts['qualified']} qualified specialists are unavailable: "

@@ -23,6 +23,7 @@ class Explainer:
         self.rnd, self.now = rnd, rnd.now
         self._availability: dict = {}
         self._tasks = {t.id: t for t in rnd.tasks}
+        self._index = {t.id: i for i, t in enumerate(rnd.tasks)}
 
     def explain(self, decision: Decision) -> dict:
         task = self._tasks[decision.task_id]
@@ -33,8 +34,21 @@ class Explainer:
                     "summary": f"Waiting in the queue: {decision.reason}.",
                     "filtered": decision.filtered, "candidates": []}
         candidates = [self._candidate(c) for c in decision.candidates]
+        away = self._on_holiday(decision.task_id)
+        summary = self._summary(decision, candidates) + "".join(
+            f" Not offered to {a['name']}: {a['why']}." for a in away)
         return {**base, "outcome": "offered", "reason": None, "winner": candidates[0],
-                "summary": self._summary(decision, candidates), "candidates": candidates}
+                "summary": summary, "candidates": candidates, "unavailable": away}
+
+    def _on_holiday(self, task_id: int) -> list[dict]:
+        """Qualified specialists left out because today is a public holiday where they live."""
+        index = self._index.get(task_id)
+        if index is None:
+            return []
+        rnd = self.rnd
+        mask = rnd.qualified[rnd.sig[index]] & rnd.holiday & ~rnd.off_now
+        return [{"specialist_id": rnd.specialists[j].id, "name": rnd.specialists[j].name,
+                 "why": rnd.specialists[j].holiday} for j in np.flatnonzero(mask)[:5]]
 
     def _candidate(self, entry: Candidate) -> dict:
         who = self.rnd.specialists[entry.position]

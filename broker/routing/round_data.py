@@ -44,6 +44,7 @@ class SpecialistInput:
     briefs: frozenset = frozenset()  # briefs they hold work on
     off_now: bool = False  # on time off at the round's instant
     auto_accept: bool = False
+    holiday: str | None = None  # "on a public holiday in PH: Rizal Day" when today is one locally
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from broker.extensions import db
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.routing.round_data import SpecialistInput, TaskInput
 from broker.worktime.arithmetic import WorkWeek
+from broker.worktime.public_holidays import HolidaysOfRound
 from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent
@@ -91,7 +92,8 @@ def specialists(now: datetime) -> list[SpecialistInput]:
     """Active specialists with their skills, hours, time off, load, briefs and on-time record."""
     people = db.session.execute(
         select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept)
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept,
+               SpecialistProfile.country, SpecialistProfile.subdivision)
         .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
         .where(User.active.is_(True), SpecialistProfile.active.is_(True))
         .order_by(User.id)).all()
@@ -104,12 +106,15 @@ def specialists(now: datetime) -> list[SpecialistInput]:
             select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
         off[uid].append((start, end))
     load, briefs, record = _loads(), _briefs_held(), _records()
+    places = HolidaysOfRound(now)
     return [SpecialistInput(
         id=p.id, name=p.name, tz=p.timezone, skills=skills[p.id], capacity=p.capacity,
         load=load.get(p.id, (0, 0.0))[0], queued_hours=load.get(p.id, (0, 0.0))[1],
-        week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id])),
+        week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id]),
+                      holidays=places.dates(p.country, p.subdivision)),
         on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
-        off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept)
+        off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
+        holiday=places.today(p.country, p.subdivision, p.timezone))
         for p in people]
 
 

@@ -11,6 +11,7 @@ from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web import profile_form as pf
 from broker.web.form_fields import error_text
+from broker.worktime.public_holidays import upcoming
 from broker.worktime.weekly_hours import WEEKDAYS
 
 
@@ -20,7 +21,8 @@ def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_er
     user = current_user
     profile = user.profile
     if form is None:
-        form = {"timezone": user.timezone, "capacity": str(profile.capacity)} | {
+        form = {"timezone": user.timezone, "capacity": str(profile.capacity),
+                "country": profile.country or "", "subdivision": profile.subdivision or ""} | {
             f"hours-{d}": t for d, t in pf.hours_text(profile.working_hours).items()}
     now = utcnow()
     return render_template(
@@ -29,6 +31,7 @@ def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_er
         errors=errors or {}, time_off=[t for t in profile.time_off if t.ends_at > now],
         time_off_form=time_off_form or {}, time_off_errors=time_off_errors or {},
         timezones=pf.timezone_names(), span_hint=pf.SPAN_HINT,
+        public_holidays=upcoming(profile.country, profile.subdivision, now.date(), count=8),
     ), status
 
 
@@ -43,7 +46,9 @@ def _profile_payload(form) -> tuple[dict, dict, list, dict]:
     hours, hour_problems = pf.parse_hours(form)
     rows = pf.skill_rows(form)
     skills, row_of, skill_problems = pf.skills_payload(rows)
-    data = {"timezone": form.get("timezone", "").strip(), "working_hours": hours, "skills": skills}
+    data = {"timezone": form.get("timezone", "").strip(), "working_hours": hours, "skills": skills,
+            "country": form.get("country", "").strip().upper() or None,
+            "subdivision": form.get("subdivision", "").strip().upper() or None}
     capacity = form.get("capacity", "").strip()
     if capacity != str(current_user.profile.capacity):  # only an admin may change it: say so
         data["capacity"] = int(capacity) if capacity.lstrip("-").isdigit() else capacity

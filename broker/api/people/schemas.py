@@ -3,12 +3,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from broker.people.roles import ROLES
 from broker.people.slack_webhook import webhook_url_errors
-from broker.timeutil import is_timezone
+from broker.timeutil import is_timezone, utcnow
+from broker.worktime.public_holidays import upcoming
 from broker.worktime.weekly_hours import hours_errors
 from notifications.kinds import KINDS, urgent_kinds
 
 SLACK_USER_ID = validate.Regexp(r"^[UW][A-Z0-9]{2,31}$", error="A Slack member id looks like "
                                 "U024BE7LH (U or W, then capitals and digits).")
+COUNTRY = validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166 alpha-2 code such as PH.")
+SUBDIVISION = validate.Regexp(r"^[A-Z0-9]{1,10}$", error="Use the subdivision's code, e.g. CA or 13.")
 SLUG = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="Use a lowercase slug like premiere_pro.")
 
 
@@ -118,6 +121,11 @@ class SpecialistSchema(Schema):
     active = fields.Boolean(load_default=True)
     partner = fields.String(allow_none=True, validate=validate.Length(max=120))
     auto_accept = fields.Boolean(load_default=False)
+    country = fields.String(allow_none=True, validate=COUNTRY, metadata={
+        "description": "ISO 3166 alpha-2 where the specialist lives: its public holidays are time off."})
+    subdivision = fields.String(allow_none=True, validate=SUBDIVISION)
+    public_holidays = fields.List(fields.Dict(), dump_only=True, metadata={
+        "description": "The next public holidays where the specialist lives: [{date, name}]."})
     time_off = fields.List(fields.Nested(TimeOffSchema), dump_only=True)
 
 
@@ -138,6 +146,8 @@ class SpecialistPatchSchema(Schema):
     active = fields.Boolean()
     partner = fields.String(allow_none=True, validate=validate.Length(max=120))
     auto_accept = fields.Boolean()
+    country = fields.String(allow_none=True, validate=COUNTRY)
+    subdivision = fields.String(allow_none=True, validate=SUBDIVISION)
 
 
 class SpecialistQuerySchema(Schema):
@@ -154,6 +164,9 @@ def specialist_view(user, token: str | None = None) -> dict:
         "skills": [{"skill": s.skill, "level": s.level} for s in p.skills],
         "working_hours": p.working_hours, "capacity": p.capacity, "active": p.active,
         "partner": p.partner, "auto_accept": p.auto_accept, "time_off": p.time_off,
+        "country": p.country, "subdivision": p.subdivision,
+        "public_holidays": [{"date": d.isoformat(), "name": n}
+                            for d, n in upcoming(p.country, p.subdivision, utcnow().date())],
     }
     if token:
         view["api_token"] = token

@@ -1,7 +1,7 @@
 """Schemas of the SLA API."""
 from marshmallow import Schema, fields, validate
 
-from broker.api.people.schemas import SLUG, TimezoneField, WorkingHoursField
+from broker.api.people.schemas import COUNTRY, SLUG, SUBDIVISION, TimezoneField, WorkingHoursField
 from sla.report_figures import GROUPS
 from tasks.vocabulary import PRIORITIES
 
@@ -26,6 +26,9 @@ class CalendarSchema(Schema):
     hours = WorkingHoursField(required=True)
     holidays = fields.List(HolidayField(), load_default=list,
                            validate=validate.Length(max=1000))
+    country = fields.String(allow_none=True, load_default=None, validate=COUNTRY, metadata={
+        "description": "ISO 3166 alpha-2: the country's public holidays count as holidays too."})
+    subdivision = fields.String(allow_none=True, load_default=None, validate=SUBDIVISION)
     updated_at = fields.AwareDateTime(dump_only=True)
 
 
