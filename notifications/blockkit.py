@@ -1,8 +1,8 @@
 """Slack Block Kit building blocks (pure): escaping, links, local times and Slack's limits."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from broker.people.roles import SPECIALIST
+from broker.shown_times import shown_time
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -31,17 +31,13 @@ def task_url(base_url: str, role: str, brief_id: int | None, task_id: int | None
 
 
 def local_time(value: datetime | str | None, timezone: str) -> str:
-    """An instant as the reader reads it: `Tue 24 Nov 14:00 PST`."""
+    """An instant as the reader reads it: `Tue 24 Nov 14:00 UTC+8` (broker.shown_times)."""
     if value is None:
         return ""
     try:
-        at = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return shown_time(value, timezone)
     except ValueError:
         return str(value)
-    if at.tzinfo is None:
-        return at.isoformat()
-    local = at.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
 
 
 def section(text: str) -> dict:

@@ -1,7 +1,8 @@
 """SLA clocks of one task, derived from its history (pure: plain data in, plain data out).
 
-Acknowledgement runs from posting until the first accept or claim; turnaround from posting until
-the first submission; each request for changes starts a revision clock that runs until the next
+Acknowledgement runs from posting until the first accept or claim (its policy's target);
+turnaround from posting until the first submission, due at the manager's due date when the task
+has one, else after the policy's turnaround; each request for changes starts a revision clock that runs until the next
 submission. Time blocked does not count: finished blocks are cut out of the calendar, and a block
 still running pauses the clock (its instants are then those it would have if it resumed at once).
 """
@@ -71,13 +72,18 @@ def deadline(week: WorkWeek, start: datetime, hours: float) -> datetime:
     return due if due is not None else start + timedelta(hours=hours)
 
 
-def _clock(target, cycle, policy, week, start, hours, grace_hours, cap=None, **ends) -> Clock:
-    due = deadline(week, start, hours)
-    if cap is not None and cap < due:
-        due = max(cap, start)
+def _clock(target, cycle, policy, week, start, hours, grace_hours, due_at=None, **ends) -> Clock:
+    """A clock of `hours` working hours from `start`, or one due at `due_at` when it is given
+    (a manager's due date), its budget then the working hours until that instant."""
+    if due_at is None:
+        due = deadline(week, start, hours)
+        warn = deadline(week, start, hours * policy.warn_at)
+    else:
+        due = max(due_at, start)
         hours = working_hours_between(week, start, due)
-    return Clock(target, cycle, policy.calendar, hours, start,
-                 deadline(week, start, hours * policy.warn_at), due,
+        warn = (deadline(week, start, hours * policy.warn_at) if hours > 0
+                else start + (due - start) * policy.warn_at)
+    return Clock(target, cycle, policy.calendar, hours, start, warn, due,
                  due + timedelta(hours=grace_hours), **ends)
 
 
@@ -105,8 +111,9 @@ def compute_clocks(facts: TaskFacts, policy: Policy, week: WorkWeek, revision_sh
     ack_ends["paused_since"] = None  # nobody holds the task before it is acknowledged
     clocks = [_clock("ack", 0, policy, counted, start, policy.ack_hours, grace_hours, **ack_ends)]
     budget = turnaround_hours(policy, facts.estimate_hours)
+    # A manager's due date is the turnaround target; the policy sets it only when none is given.
     clocks.append(_clock("turnaround", 0, policy, counted, start, budget, grace_hours,
-                         cap=facts.due_at, **ends(start, _first(events, {"submitted"}, start))))
+                         due_at=facts.due_at, **ends(start, _first(events, {"submitted"}, start))))
     revisions = [at for type_, at in events if type_ == "changes_requested"]
     for cycle, opened in enumerate(revisions, start=1):
         met = _first(events, {"submitted"}, opened)

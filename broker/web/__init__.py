@@ -1,10 +1,10 @@
 """Browser pages: login session, CSRF-protected forms, Jinja templates."""
-from functools import cache, wraps
+from functools import wraps
 
-import pendulum
 from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
+from broker import shown_times
 from broker.extensions import login_manager
 from broker.people.permissions import may, roles_with
 from broker.people.sessions import user_for_session
@@ -35,18 +35,8 @@ def load_user(session_id: str):
 
 
 def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
-    """Render a stored UTC instant in a reader's timezone, with the zone's abbreviation."""
-    if value is None:
-        return "—"
-    moment = pendulum.parse(value) if isinstance(value, str) else pendulum.instance(value)
-    local = moment.in_timezone(_zone(tz))
-    return f"{local.format(fmt)} {local.format('zz')}"
-
-
-@cache
-def _zone(tz: str):
-    """pendulum's zone, built once per name: building one reads the zone's file each time."""
-    return pendulum.timezone(tz)
+    """A stored instant in a reader's timezone with its UTC offset (broker.shown_times)."""
+    return shown_times.formatted(value, tz, fmt)
 
 
 def register_web(app):
@@ -66,3 +56,5 @@ def register_web(app):
     login_manager.login_message = "Log in to continue."
     app.register_blueprint(web)
     app.add_template_filter(localtime, "localtime")
+    app.add_template_filter(shown_times.shown_time, "shown_time")
+    app.add_template_filter(shown_times.relative, "relative")

@@ -6,8 +6,8 @@ specialists asks for a handful of countries), over a window of years around toda
 """
 import warnings
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 

@@ -127,7 +127,7 @@ def test_queue_shows_an_offer_with_everything_needed_to_decide(app, make, team):
     assert "&lt;b&gt;Teaser&lt;/b&gt; 1" in page and "<b>Teaser" not in page
     assert "Q4 launch" in page and "pipeline" in page and "40 demo requests" in page
     assert "Fits &lt;i&gt;best&lt;/i&gt;" in page
-    assert due.in_timezone("Asia/Manila").format("ddd D MMM YYYY, HH:mm") + " PST" in page
+    assert due.in_timezone("Asia/Manila").format("ddd D MMM YYYY, HH:mm") + " UTC+8" in page
     assert "Offer expires" in page and ">high<" in page and "4 h" in page
 
 
@@ -321,7 +321,7 @@ def test_book_time_off_in_my_timezone(app, team):
             "timeoff-reason": "Family <wedding>"}
     assert client.post("/profile/time-off", data=data).status_code == 302
     page = client.get("/profile").text
-    assert start.format("ddd D MMM YYYY, HH:mm") + " PST" in page and "Family &lt;wedding&gt;" in page
+    assert start.format("ddd D MMM YYYY, HH:mm") + " UTC+8" in page and "Family &lt;wedding&gt;" in page
     with app.app_context():
         booked = db.session.get(User, specialist.id).profile.time_off[0].starts_at
         db.session.remove()

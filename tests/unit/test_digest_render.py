@@ -28,11 +28,11 @@ def _sections(message):
 
 def test_golden_block_kit_for_a_digest():
     sections = {
-        "offered": [Item(41, 7, "Cut the launch teaser", AT + timedelta(days=1), "offer expires Tue 24 Nov 13:00 PST")],
+        "offered": [Item(41, 7, "Cut the launch teaser", AT + timedelta(days=1), "offer expires Tue 24 Nov 13:00 UTC+8")],
         "due_today": [Item(42, 7, "Q4 <webinar> & recap", AT + timedelta(hours=8))],
         "at_risk": [Item(43, 8, "LinkedIn ads | retargeting", None, "turnaround target at risk")],
         "breached": [],
-        "done": [Item(40, 7, "Hero banner", None, "approved Mon 23 Nov 17:00 PST")],
+        "done": [Item(40, 7, "Hero banner", None, "approved Mon 23 Nov 17:00 UTC+8")],
     }
     message = render_digest(Digest(READER, date(2026, 11, 24), sections))
     if os.environ.get("BROKER_UPDATE_GOLDEN") == "1":
@@ -76,14 +76,16 @@ def test_empty_sections_are_left_out_and_titles_are_escaped():
 
 
 def test_times_read_in_the_readers_zone():
-    assert local_time(AT, "Asia/Manila") == "Tue 24 Nov 09:00 PST"
-    assert local_time(AT.isoformat(), "America/Bogota") == "Mon 23 Nov 20:00 -05"
+    # An offset nobody misreads: never "PST" for Manila (a New York reader takes it for Pacific).
+    assert local_time(AT, "Asia/Manila") == "Tue 24 Nov 09:00 UTC+8"
+    assert local_time(AT.isoformat(), "America/Bogota") == "Mon 23 Nov 20:00 UTC-5"
+    assert local_time(AT, "Asia/Kolkata") == "Tue 24 Nov 06:30 UTC+5:30"
 
 
 def test_an_urgent_message_links_and_falls_back_to_text():
     manager = Reader("Mo", "manager", "Europe/London", "https://broker.example/")
     message = render_notification("sla_breached", {"title": "Teaser", "brief_id": 3,
                                                    "details": {"target": "ack", "due_at": AT.isoformat()}}, 9, manager)
-    assert message["text"] == ("SLA breached: Teaser (Ack target due Tue 24 Nov 01:00 GMT.) "
+    assert message["text"] == ("SLA breached: Teaser (Ack target due Tue 24 Nov 01:00 UTC.) "
                                "https://broker.example/briefs/3#task-9")
     assert message["blocks"][0]["text"]["text"] == "*SLA breached:* <https://broker.example/briefs/3#task-9|Teaser>"

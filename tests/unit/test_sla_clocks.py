@@ -62,10 +62,15 @@ def test_a_running_block_pauses_turnaround_but_not_a_met_acknowledgement():
     assert same_instant(view["due_at"], local(2026, 11, 18, 15))  # if work resumed now
 
 
-def test_hard_due_date_caps_turnaround_and_estimate_stretches_it():
+def test_a_due_date_is_the_turnaround_target_earlier_or_later_and_estimate_stretches_policy():
     created = local(2026, 11, 16, 9)
-    capped = clocks(created, due=local(2026, 11, 16, 13))[("turnaround", 0)]
-    assert same_instant(capped.due_at, local(2026, 11, 16, 13)) and capped.budget_hours == 4
+    earlier = clocks(created, due=local(2026, 11, 16, 13))[("turnaround", 0)]
+    assert same_instant(earlier.due_at, local(2026, 11, 16, 13)) and earlier.budget_hours == 4
+    later = clocks(created, due=local(2026, 11, 20, 17))  # the policy alone: Monday 17:00
+    assert same_instant(later[("turnaround", 0)].due_at, local(2026, 11, 20, 17))
+    assert later[("turnaround", 0)].budget_hours == 40
+    assert same_instant(later[("turnaround", 0)].warn_at, local(2026, 11, 19, 15))  # 30 of 40 h
+    assert same_instant(later[("ack", 0)].due_at, local(2026, 11, 16, 13))  # ack keeps its policy
     stretched = clocks(created, estimate=16)[("turnaround", 0)]
     assert same_instant(stretched.due_at, local(2026, 11, 17, 17))
 
