@@ -31,10 +31,11 @@ def candidate(user: User) -> Candidate:
                      time_off=[(t.starts_at, t.ends_at) for t in profile.time_off])
 
 
-def visible_tasks(actor: User):
-    """A select() of the tasks `actor` may see, scoped by permissions.task_scope."""
+def visible_tasks(actor: User, mine: bool = False):
+    """A select() of the tasks `actor` may see (their own briefs' with `mine`), scoped by
+    permissions.task_scope."""
     query = select(Task)  # views read what they render in one batch (broker/api/work/reads.py)
-    return scoped_tasks(query, permissions.task_scope(actor))
+    return scoped_tasks(query, permissions.task_scope(actor, mine))
 
 
 def scoped_tasks(query, scope: Scope):
@@ -68,9 +69,10 @@ def task_for(actor: User, task_id: int) -> Task:
     raise NotAllowed("You can only see your own tasks, your briefs' tasks, or the open queue.")
 
 
-def visible_briefs(actor: User):
-    """A select() of the briefs `actor` may see, newest first (permissions.brief_scope)."""
-    scope = permissions.brief_scope(actor)
+def visible_briefs(actor: User, mine: bool = False):
+    """A select() of the briefs `actor` may see (their own with `mine`), newest first
+    (permissions.brief_scope)."""
+    scope = permissions.brief_scope(actor, mine)
     query = select(Brief).order_by(Brief.id.desc())
     return query if scope.everything else query.where(Brief.owner_id == scope.owner_id)
 
@@ -81,7 +83,7 @@ def brief_for(actor: User, brief_id: int) -> Brief:
     if brief is None:
         raise NotFound(f"Brief {brief_id} does not exist.")
     if not permissions.may_read_brief(actor, brief.owner_id):
-        raise NotAllowed("This brief belongs to another manager.")
+        raise NotAllowed("You may read only your own briefs.")
     return brief
 
 

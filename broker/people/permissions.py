@@ -6,8 +6,9 @@ may ask (tasks builds the facts from its rows; see tasks/queries.py). Two kinds 
 - what depends on whom the object belongs to: the may_* functions and the list scopes below.
 tests/integration/test_authorization_matrix.py is the specification.
 
-Room to grow: a new role (e.g. partner_lead) is one more GRANTS entry; letting managers read every
-brief (only the owner acts) is READ_EVERY_BRIEF added to the manager's grants.
+Managers read every brief of the organisation (READ_EVERY_BRIEF: shared visibility across the
+team is the point of the product); only the owner acts on one (may_decide). List scopes take a
+`mine` flag to narrow a reader of everything to their own briefs.
 """
 from dataclasses import dataclass
 
@@ -29,7 +30,8 @@ MANAGE_SETTINGS = "manage_settings"    # SLA calendars and policies
 PLAN = "plan"                          # simulate the team and search for team changes (/planning)
 
 GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in refusals
-    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN}),
+    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS,
+                        READ_SPECIALISTS, PLAN}),
     ADMIN: frozenset({READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS, OVERSEE,
                       READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
@@ -82,20 +84,22 @@ class Scope:
     open_queue: bool = False
 
 
-def brief_scope(actor) -> Scope:
-    """The briefs `actor` may list: every brief, or their own."""
+def brief_scope(actor, mine: bool = False) -> Scope:
+    """The briefs `actor` may list: every brief, or their own (always with `mine`)."""
     require(actor, READ_BRIEFS, "Briefs are for managers and admins.")
-    return Scope(everything=True) if may(actor, READ_EVERY_BRIEF) else Scope(owner_id=actor.id)
+    if may(actor, READ_EVERY_BRIEF) and not mine:
+        return Scope(everything=True)
+    return Scope(owner_id=actor.id)
 
 
 def may_read_brief(actor, owner_id: int) -> bool:
     return may(actor, READ_EVERY_BRIEF) or (may(actor, READ_BRIEFS) and owner_id == actor.id)
 
 
-def task_scope(actor) -> Scope:
-    """The tasks `actor` may list: every task, their briefs' tasks, or their own work and the
-    open queue."""
-    if may(actor, READ_EVERY_BRIEF):
+def task_scope(actor, mine: bool = False) -> Scope:
+    """The tasks `actor` may list: every task, their briefs' tasks (always with `mine`), or their
+    own work and the open queue."""
+    if may(actor, READ_EVERY_BRIEF) and not mine:
         return Scope(everything=True)
     if may(actor, READ_BRIEFS):
         return Scope(owner_id=actor.id)
@@ -110,6 +114,11 @@ def may_see_task(actor, task: TaskFacts) -> bool:
     if may(actor, READ_EVERY_BRIEF) or actor.id in (task.owner_id, task.assignee_id):
         return True
     return may(actor, TAKE_WORK) and (task.queued or actor.id in task.actor_ids)
+
+
+def may_act_on_brief(actor, owner_id: int) -> bool:
+    """Whether the brief page offers `actor` any action (the owner's, or an overseer's cancel)."""
+    return owner_id == actor.id or may(actor, OVERSEE)
 
 
 def may_decide(actor, owner_id: int, decision: str) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
-from broker.people.permissions import report_scope
+from broker.people.permissions import OVERSEE, may, report_scope
 from broker.web.dashboard_coverage import hourly_coverage
 from broker.worktime.arithmetic import WorkWeek
 from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
@@ -71,7 +71,8 @@ def work_type_names() -> dict[str, str]:
 
 def queue_now(actor: User, names: dict[str, str]) -> dict:
     """Open tasks the actor may see, counted by work type and state, in one grouped query."""
-    visible = visible_tasks(actor).with_only_columns(Task.id)
+    # The dashboard covers one's own briefs (report_scope) though managers may read every brief.
+    visible = visible_tasks(actor, mine=not may(actor, OVERSEE)).with_only_columns(Task.id)
     rows = db.session.execute(
         select(Task.work_type, Task.state, func.count())
         .where(Task.id.in_(visible), Task.state.in_(QUEUE_COLUMNS))

@@ -126,14 +126,20 @@ def test_admin_cannot_post_briefs_without_being_the_owner(client, make):
     assert client.post("/api/v1/briefs", json=brief_payload(), headers=admin.headers).status_code == 403
 
 
-def test_briefs_are_private_to_their_owner(client, make):
+def test_every_manager_reads_every_brief_and_only_the_owner_acts(client, make):
     m1, m2, admin, s = make.user("manager"), make.user("manager"), make.user("admin"), make.specialist()
-    brief_id, _ = make.brief(m1)
-    assert client.get(f"/api/v1/briefs/{brief_id}", headers=m2.headers).status_code == 403
+    brief_id, (task_id,) = make.brief(m1)
+    assert client.get(f"/api/v1/briefs/{brief_id}", headers=m2.headers).status_code == 200
     assert client.get(f"/api/v1/briefs/{brief_id}", headers=admin.headers).status_code == 200
     assert client.get(f"/api/v1/briefs/{brief_id}", headers=s.headers).status_code == 403
     assert client.get("/api/v1/briefs/999999", headers=m1.headers).status_code == 404
-    assert client.get("/api/v1/briefs", headers=m2.headers).json == []
+    assert [b["id"] for b in client.get("/api/v1/briefs", headers=m2.headers).json] == [brief_id]
+    assert client.get("/api/v1/briefs?mine=1", headers=m2.headers).json == []
+    assert [b["id"] for b in client.get("/api/v1/briefs?mine=true", headers=m1.headers).json] == [brief_id]
+    refused = client.post(f"/api/v1/tasks/{task_id}/cancel", json={}, headers=m2.headers)
+    assert refused.status_code == 403
+    changed = client.patch(f"/api/v1/tasks/{task_id}", json={"priority": "low"}, headers=m2.headers)
+    assert changed.status_code == 403
     assert [b["id"] for b in client.get("/api/v1/briefs", headers=admin.headers).json] == [brief_id]
 
 

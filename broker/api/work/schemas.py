@@ -184,10 +184,14 @@ class TaskQuerySchema(Schema):
     sla_status = fields.String(validate=validate.OneOf(STATUSES), metadata={
         "description": "Tasks with any SLA target in this status now (at_risk here means the "
                        "warning share has passed; the forecast is shown per task, not filtered)."})
+    mine = fields.Boolean(load_default=False, metadata={
+        "description": "Only tasks of your own briefs (managers read every brief otherwise)."})
 
 
 class BriefQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(["open", "done", "cancelled"]))
+    mine = fields.Boolean(load_default=False, metadata={
+        "description": "Only your own briefs (managers read every brief of the organisation)."})
 
 
 REASON_MAX, NOTE_MAX, URL_MAX = 2000, 5000, 2000  # the pages' forms say the same

@@ -46,9 +46,10 @@ class Briefs(MethodView):
     @blp.response(200, s.BriefSummarySchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Briefs the caller owns (admins: all), newest first: each with its tasks counted by
-        state and its SLA targets by status (GET /briefs/<id> has the tasks)."""
-        stmt = queries.visible_briefs(g.user)
+        """Every brief of the organisation (`mine=true`: the caller's own), newest first: each
+        with its tasks counted by state and its SLA targets by status (GET /briefs/<id> has the
+        tasks). Only a brief's owner acts on it."""
+        stmt = queries.visible_briefs(g.user, query.pop("mine", False))
         if "status" in query:
             any_open = exists().where(Task.brief_id == Brief.id, Task.state.in_(lifecycle.OPEN))
             any_done = exists().where(Task.brief_id == Brief.id, Task.state == lifecycle.APPROVED)
@@ -86,7 +87,7 @@ def task_list(query, pagination_parameters):
     """Tasks the caller may see, newest first, filtered; each as a summary (GET /tasks/<id> has
     the SLA's working hours, the routing explanation and the history)."""
     now = utcnow()
-    stmt = queries.visible_tasks(g.user).order_by(Task.id.desc())
+    stmt = queries.visible_tasks(g.user, query.pop("mine", False)).order_by(Task.id.desc())
     if "sla_status" in query:
         stmt = stmt.where(with_status(query.pop("sla_status"), now))
     for key, value in query.items():
