@@ -9,8 +9,8 @@ from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
 from broker.worktime.arithmetic import WorkWeek
 from broker.worktime.calendars import week_of
-from sla.clocks import CLOCK_FIELDS, Clock
-from sla.models import BusinessCalendar, SlaClock
+from sla.clocks import CLOCK_FIELDS, Clock, deadline, turnaround_hours
+from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from sla.status import STATUSES, clock_status, clock_summary, clock_view, forecast_finish
 from tasks import lifecycle
 from tasks.models import Task
@@ -41,12 +41,44 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
     people = _assignee_weeks(tasks)
     by_task: dict[int, dict] = {t.id: {"ack": None, "turnaround": None} for t in tasks}
     tasks_by_id = {t.id: t for t in tasks}
+    stricter = _policy_dues(tasks, weeks)
     for row in rows:
         clock, task = _clock(row), tasks_by_id[row.task_id]
         week = weeks.get(clock.calendar) or WorkWeek({}, "UTC")
         view = _iso(clock_view(clock, week, now, _forecast(task, clock, people, now)))
+        if row.target == "turnaround" and not row.cycle:
+            view |= _target_rule(task, stricter.get(task.id))
         by_task[row.task_id][row.target] = dict(view, cycle=row.cycle) if row.cycle else view
     return by_task
+
+
+def _target_rule(task, policy_due: datetime | None) -> dict:
+    """Where the turnaround target comes from and, when the policy alone would want the work
+    sooner than the manager's due date, that instant (the due date still rules)."""
+    if task.due_at is None:
+        return {"set_by": "policy"}
+    if policy_due is None:
+        return {"set_by": "due date"}
+    return {"set_by": "due date", "policy_due_at": policy_due.isoformat(),
+            "note": "The policy alone would want it sooner; your due date rules."}
+
+
+def _policy_dues(tasks, weeks: dict) -> dict[int, datetime]:
+    """For tasks with a due date: the policy's own turnaround instant, where it is earlier."""
+    dated = [t for t in tasks if t.due_at is not None]
+    if not dated:
+        return {}
+    policies = {(p.work_type, p.priority): p for p in db.session.scalars(select(SlaPolicy))}
+    found = {}
+    for task in dated:
+        policy = policies.get((task.work_type, task.priority))
+        week = weeks.get(policy.calendar) if policy else None
+        if week is None:
+            continue
+        due = deadline(week, task.created_at, turnaround_hours(policy, task.estimate_hours))
+        if due < task.due_at:
+            found[task.id] = due
+    return found
 
 
 def sla_summaries(task_ids, now: datetime) -> dict[int, dict]:

@@ -11,7 +11,8 @@ from broker.errors import Conflict, InvalidInput
 from broker.extensions import db
 from broker.people import permissions
 from broker.timeutil import utcnow
-from broker.web import brief_form, permission_required, web
+from broker.web import brief_filters, brief_form, permission_required, web
+from broker.web.brief_sla import task_panels
 from tasks import lifecycle, queries, services
 from tasks.models import Task, WorkType
 from tasks.vocabulary import OBJECTIVES, PRIORITIES
@@ -27,10 +28,15 @@ def _work_types() -> list[WorkType]:
 @permission_required(permissions.READ_BRIEFS)
 def briefs():
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
-    rows = db.session.scalars(queries.visible_briefs(current_user).limit(PAGE_SIZE + 1)
-                              .offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("briefs/list.html", briefs=brief_items(rows[:PAGE_SIZE], utcnow()),
-                           states=lifecycle.STATES, page=page, more=len(rows) > PAGE_SIZE)
+    now = utcnow()
+    chosen = brief_filters.chosen(request.args)
+    stmt = brief_filters.narrowed(queries.visible_briefs(current_user, chosen.get("mine", False)),
+                                  chosen, now)
+    rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("briefs/list.html", briefs=brief_items(rows[:PAGE_SIZE], now),
+                           states=lifecycle.STATES, page=page, more=len(rows) > PAGE_SIZE,
+                           chosen=chosen, choices=brief_filters.CHOICES,
+                           args={k: v for k, v in chosen.items() if v})
 
 
 def _render_form(form, rows, brief_errors=None, task_errors=None, status=200, focus_row=None):
@@ -77,9 +83,11 @@ def new_brief():
 @permission_required(permissions.READ_BRIEFS)
 def brief_detail(brief_id):
     brief = queries.brief_for(current_user, brief_id)
+    panels = task_panels(brief.tasks, current_user.timezone, utcnow())
     return render_template("briefs/detail.html", brief=brief, actions_from=lifecycle.actions_from,
                            work_type_names={w.slug: w.name for w in _work_types()},
-                           note_max=NOTE_MAX)
+                           note_max=NOTE_MAX, panels=panels,
+                           may_act=permissions.may_act_on_brief(current_user, brief.owner_id))
 
 
 @web.route("/tasks/<id:task_id>/review", methods=["POST"])

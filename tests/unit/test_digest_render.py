@@ -28,7 +28,8 @@ def _sections(message):
 
 def test_golden_block_kit_for_a_digest():
     sections = {
-        "offered": [Item(41, 7, "Cut the launch teaser", AT + timedelta(days=1), "offer expires Tue 24 Nov 13:00 UTC+8")],
+        "offered": [Item(41, 7, "Cut the launch teaser", AT + timedelta(days=1),
+                         "offer expires Tue 24 Nov 13:00 UTC+8")],
         "due_today": [Item(42, 7, "Q4 <webinar> & recap", AT + timedelta(hours=8))],
         "at_risk": [Item(43, 8, "LinkedIn ads | retargeting", None, "turnaround target at risk")],
         "breached": [],
