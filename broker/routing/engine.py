@@ -142,7 +142,7 @@ class Round:
 
     def holidays_among(self, mask: np.ndarray) -> str:
         """'on a public holiday in PH: Rizal Day' for the holidays of the specialists in `mask`."""
-        found = sorted({self.specialists[j].holiday for j in np.flatnonzero(mask & self.holiday)})
+        found = sorted({self.specialists[j].holiday or "" for j in np.flatnonzero(mask & self.holiday)})
         return "; ".join(found)
 
     def _reason(self, t: int, counts: dict, holidays: str = "") -> tuple[str, dict]:
