@@ -14,8 +14,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
+from broker.cli.demo_history import post_history
 from broker.cli.options import at_option
-from broker.errors import DomainError
+from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.people import services as people
 from broker.people.models import User
@@ -83,6 +84,7 @@ def demo(if_empty, now):
                                    "(use --if-empty to skip quietly).")
     try:
         users, tokens = _create_people(now)
+        post_history(users, now)
         _run(_plan(now, random.Random(SEED)), users)
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
@@ -115,7 +117,7 @@ def _profile(s: data.Specialist) -> dict:
     return {"email": _email(s.handle), "name": s.name, "timezone": s.timezone, "password": data.PASSWORD,
             "skills": [{"skill": k, "level": v} for k, v in s.skills.items()],
             "working_hours": data.HOURS[s.hours], "capacity": s.capacity, "active": s.active,
-            "partner": s.partner, "auto_accept": False}
+            "partner": s.partner, "auto_accept": False, "country": data.COUNTRIES.get(s.timezone)}
 
 
 def _book_time_off(admin: User, user: User, entry: data.TimeOff, now: datetime):
@@ -160,7 +162,7 @@ def _first_wait(ending: str, slack: float, rng: random.Random) -> float:
     half a day, live offers were made minutes ago, other open work started any time since."""
     if ending == "offered":
         return slack - rng.uniform(0.1, 0.6)
-    return rng.uniform(0.1, min(12.0, slack) if ending == "closed" else slack)
+    return rng.uniform(0.1, min(1.5, slack))  # a healthy team picks work up within its ack target
 
 
 def _step_times(actions: list[str], posted: datetime, now: datetime, rng: random.Random) -> list:
@@ -169,11 +171,25 @@ def _step_times(actions: list[str], posted: datetime, now: datetime, rng: random
     gaps = [rng.uniform(*GAPS[a]) for a in actions[1:]]
     scale = min(1.0, room * 0.8 / sum(gaps)) if gaps else 1.0
     gaps = [gap * scale for gap in gaps]
-    at = posted + timedelta(hours=_first_wait(_ending(actions), room - sum(gaps), rng))
+    first = _first_wait(_ending(actions), room - sum(gaps), rng)
+    if _ending(actions) == "open":
+        gaps = _moving(actions, gaps, room - first - rng.uniform(0.5, 3))
+    at = posted + timedelta(hours=first)
     times = [at]
     for gap in gaps:
         times.append(times[-1] + timedelta(hours=gap))
     return times
+
+
+def _moving(actions: list[str], gaps: list[float], room: float) -> list[float]:
+    """Open work keeps moving: the steps after it was picked up stretch to end in the last hours,
+    instead of stalling for days after a quick start (acknowledgement keeps its quick gap)."""
+    picked = next((i for i, a in enumerate(actions) if a in ("claim", "accept")), 0)
+    later = sum(gaps[picked:])
+    spare = room - sum(gaps[:picked])
+    if later <= 0 or spare <= later:
+        return gaps
+    return gaps[:picked] + [gap * spare / later for gap in gaps[picked:]]
 
 
 # Plan and run ---------------------------------------------------------------------------------
@@ -228,8 +244,15 @@ def _perform(step: Step, task_id: int, users: dict):
 
 
 def _offer(d: Deed):
-    """Offer with the explanation routing would give (offer() refuses ineligible people)."""
-    note = explain_offer(d.task_id, d.specialist.id, d.at)
+    """Offer with the explanation routing would give (offer() refuses ineligible people); routing
+    would not choose someone off work that day (a public holiday), who is then offered by hand."""
+    try:
+        note = explain_offer(d.task_id, d.specialist.id, d.at)
+    except InvalidInput:
+        winner = {"specialist_id": d.specialist.id, "name": d.specialist.name,
+                  "timezone": d.specialist.timezone, "finish": "finish not projected"}
+        note = {"outcome": "offered", "summary": f"Offered to {d.specialist.name} by hand.",
+                "winner": winner, "candidates": [winner], "considered": 1}
     return tasks.offer(d.task_id, d.specialist, d.at + OFFER_WINDOW, d.at, note)
 
 

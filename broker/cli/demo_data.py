@@ -83,6 +83,9 @@ KALYE, GROWTHWISE, LAGOS_HUB, ANDES = (
     "Kalye Creative", "Growthwise Digital", "Lagos Media Hub", "Andes Digital")
 MANILA, HCMC, KOLKATA, KARACHI = "Asia/Manila", "Asia/Ho_Chi_Minh", "Asia/Kolkata", "Asia/Karachi"
 KYIV, WARSAW, LAGOS, BOGOTA = "Europe/Kyiv", "Europe/Warsaw", "Africa/Lagos", "America/Bogota"
+# Where the specialists of each zone live: those public holidays count as their time off.
+COUNTRIES = {MANILA: "PH", HCMC: "VN", KOLKATA: "IN", KARACHI: "PK", KYIV: "UA", WARSAW: "PL",
+             LAGOS: "NG", BOGOTA: "CO"}
 
 SPECIALISTS = [
     Specialist("ana.reyes", "Ana Reyes", MANILA, "us_night", 4,
@@ -171,7 +174,7 @@ BRIEFS = [
         T("Write RSA headlines for 12 ad groups", "copywriting", "normal", 4, -4, "camila.rodriguez",
             "offer accept submit approve"),
         T("CPA pacing dashboard", "reporting", "normal", 5, 3, "arjun.mehta", "claim"),
-        T("Negative keyword sweep", "paid_media", "low", 3, 5, None, ""),
+        T("Negative keyword sweep", "paid_media", "low", 3, 5, "bilal.ahmed", "claim submit approve"),
     ]),
     Brief("jordan.ellis", 6, "Webinar: Forecasting without spreadsheets", "pipeline",
           "600 registrations and 35% live attendance", "Webinar series",
@@ -181,7 +184,7 @@ BRIEFS = [
         T("Schedule the 3-week promo on LinkedIn, X and Facebook", "content_scheduling", "normal", 3, 4,
             "jasmine.delacruz", "claim"),
         T("Cut webinar trailer from rehearsal footage", "video_editing", "normal", 4, 3, "hamza.qureshi",
-            "offer"),
+            "offer accept"),
         T("Promote the webinar to ops leaders on LinkedIn", "paid_media", "high", 6, 2, "zofia.wojcik",
             "offer decline", skills={"linkedin_ads": 3}),
     ]),
@@ -201,9 +204,10 @@ BRIEFS = [
         T("Moderate #LumenCon replies overnight US time", "social_ops", "urgent", 12, 1,
             "jasmine.delacruz", "claim escalate", overlap=True),
         T("Answer community questions in Slack and LinkedIn groups", "social_ops", "high", 8, 2,
-            "chiamaka.okonkwo", "offer"),
+            "chiamaka.okonkwo", "offer accept"),
         T("Schedule daily recap posts", "content_scheduling", "normal", 2, 3, "ha.pham", "offer accept"),
-        T("Recap reel of the day-one keynote", "video_editing", "high", 4, 2, None, ""),
+        T("Recap reel of the day-one keynote", "video_editing", "high", 4, 2, "hamza.qureshi",
+          "claim submit"),
     ]),
     Brief("jordan.ellis", 7, "Meta retargeting refresh for trial users", "revenue",
           "Trial-to-paid conversion from 11% to 14%", "Trial conversion",
@@ -215,7 +219,7 @@ BRIEFS = [
         T("Primary text variants for trial nudges", "copywriting", "normal", 2, 1, "bea.garcia",
             "claim block"),
         T("15s customer proof video for Reels", "video_editing", "normal", 4, 3, "valentina.herrera",
-            "offer"),
+            "offer accept"),
     ]),
     Brief("oliver.bennett", 10, "Reseller co-marketing kit", "pipeline",
           "20 partners using the kit and 80 partner-sourced opportunities this quarter", "Partner program",
@@ -223,7 +227,7 @@ BRIEFS = [
         T("Co-branded one-pager template", "design", "normal", 4, -5, "piotr.nowak", "claim submit approve"),
         T("Partner email copy pack", "copywriting", "low", 3, -3, "funmilayo.bello",
             "claim submit request_changes resume submit approve"),
-        T("Partner performance dashboard", "reporting", "normal", 6, 7, None, ""),
+        T("Partner performance dashboard", "reporting", "normal", 6, 7, "carlo.ramos", "claim"),
         T("Co-branded demo video", "video_editing", "normal", 8, None, "khoa.tran", "claim cancel"),
     ]),
     Brief("grace.kim", 5, "LinkedIn thought leadership for CFOs", "pipeline",
@@ -266,7 +270,8 @@ BRIEFS = [
             "claim submit request_changes"),
         T("Motion graphics title pack", "video_editing", "normal", 6, -4, "iryna.bondarenko",
             "claim submit approve", skills={"after_effects": 4}),
-        T("Schedule the series on TikTok, Reels and Shorts", "content_scheduling", "normal", 2, 5, None, ""),
+        T("Schedule the series on TikTok, Reels and Shorts", "content_scheduling", "normal", 2, 5,
+          "ha.pham", "claim submit approve"),
     ]),
     Brief("oliver.bennett", 1, "Monthly pipeline report for the exec team", "pipeline",
           "Report lands on the 3rd business day with sourced pipeline by channel", None,

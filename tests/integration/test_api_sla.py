@@ -42,7 +42,8 @@ def test_task_api_shows_each_target(client, make):
 def test_sla_status_filter(client, make, app):
     m = make.user("manager")
     spec = make.specialist({"premiere_pro": 5})
-    _, (late, fresh) = make.brief(m, n_tasks=2, priority="urgent")
+    # No due date: the policy sets the turnaround target (a due date would be the target).
+    _, (late, fresh) = make.brief(m, n_tasks=2, priority="urgent", due_at=None)
     past = utcnow() - timedelta(hours=6)
     with app.app_context():  # a task posted six hours ago: both targets breached now
         from tasks.models import Task
