@@ -43,6 +43,8 @@ def clock_view(clock: Clock, week: WorkWeek, now: datetime,
             "calendar": clock.calendar}
     if why:
         view["why"] = why
+    if ended:
+        view["ended_at"] = ended
     return view
 
 

@@ -30,9 +30,11 @@ def target_rows(sla: dict, tz: str, now: datetime) -> list[dict]:
         if not view:
             continue
         status = view["status"]
-        open_ = status in ("on_track", "at_risk", "breached")
+        open_ = status in ("on_track", "at_risk", "breached") and not view.get("ended_at")
         rows.append({
-            "label": label, "status": status, "status_words": STATUS_WORDS.get(status, status),
+            "label": label, "status": status,
+            "status_words": "done late" if status == "breached" and not open_
+            else STATUS_WORDS.get(status, status),
             "due": shown_time(view["due_at"], tz),
             "relative": relative(view["due_at"], now, "overdue") if open_ else "",
             "why": why_words(view, tz), "set_by": view.get("set_by"),
