@@ -76,3 +76,17 @@ def test_brief_list_filters_by_text_objective_state_sla_and_mine(app, make):
     assert titles("?state=approved") == []
     assert titles("?sla=breached") == [] and len(titles("?sla=on_track")) == 2
     assert titles("?state=bogus") == ["Spring launch", "Webinar recap"]  # unknown: ignored
+
+
+def test_a_task_due_later_is_not_breached_by_the_policy_and_its_digest_says_nothing_of_it(app, make):
+    from notifications.models import Notification
+    from sla.sweep import escalate_breaches
+    manager = make.user("manager", timezone="America/New_York")
+    posted = utcnow() - timedelta(days=5)  # the policy's 8 business hours are long gone
+    due = utcnow() + timedelta(days=2)
+    _, task_id = post(app, manager.id, posted, priority="normal", due_at=due)
+    with app.app_context():
+        escalate_breaches(utcnow())
+        kinds = {(n.kind, (n.payload or {}).get("details", {}).get("target"))
+                 for n in db.session.query(Notification).filter_by(task_id=task_id)}
+    assert ("sla_breached", "turnaround") not in kinds
