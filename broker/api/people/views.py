@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from broker.api.auth import authenticated
 from broker.api.blueprint import Blueprint
-from broker.api.pagination import page_of
+from broker.api.pagination import page_of, page_of_rows
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.people import accounts, permissions, services
+from broker.people import accounts, permissions, services, verification
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
@@ -115,3 +115,37 @@ class TimeOff(MethodView):
     def post(self, data, user_id):
         """Book time off for a specialist."""
         return services.add_time_off(g.user, user_id, **data)
+
+
+@blp.route("/specialists/<id:user_id>/skills/verify")
+class VerifySkills(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403, 404)
+    @blp.arguments(s.SkillsVerifySchema)
+    @blp.response(200, s.SpecialistSchema)
+    def post(self, data, user_id):
+        """Verify skills at the levels given (admins and managers); routing counts them at once."""
+        return s.specialist_view(verification.verify_skills(g.user, user_id, data["skills"]))
+
+
+@blp.route("/specialists/<id:user_id>/skills/reject")
+class RejectSkills(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403, 404)
+    @blp.arguments(s.SkillsRejectSchema)
+    @blp.response(200, s.SpecialistSchema)
+    def post(self, data, user_id):
+        """Turn down proposed levels: a raise falls back to the verified level, a new skill goes."""
+        return s.specialist_view(verification.reject_proposals(g.user, user_id, data["skills"]))
+
+
+@blp.route("/skills/proposals")
+class SkillProposals(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403)
+    @blp.response(200, s.ProposalSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Every skill level a specialist proposed that nobody has verified yet."""
+        rows = page_of_rows(verification.pending_proposals(), pagination_parameters)
+        return [s.proposal_view(*row) for row in rows]
