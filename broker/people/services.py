@@ -142,14 +142,21 @@ def _apply_profile(user: User, data: dict, actor: User | None = None, keep_propo
             apply_skill_list(actor, profile, data["skills"], keep_proposals)
 
 
-@transaction
-def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
-    """Create a specialist user and profile in one transaction; returns it with its token."""
+def add_specialist_to_session(data: dict, now: datetime | None = None) -> User:
+    """A specialist user and profile added to the caller's transaction (skills verified: an
+    admin sets them)."""
     _check_profile(data)
     user = _build_user(data["email"], data["name"], SPECIALIST, data["timezone"],
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
+    return user
+
+
+@transaction
+def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
+    """Create a specialist user and profile in one transaction; returns it with its token."""
+    user = add_specialist_to_session(data, now)
     _, token = issue_token(user, now=now)
     commit()
     return user, token

@@ -171,6 +171,11 @@ def new_specialist(w) -> dict:
             "skills": [{"skill": "premiere_pro", "level": 3}], "working_hours": {}}
 
 
+def csv_body(w) -> dict:
+    return {"csv": "email,name,timezone,skills,hours\n"
+                   f"csv{_next()}@example.com,New,Asia/Manila,figma:3,mon-fri 09:00-17:00\n"}
+
+
 def time_off(w) -> dict:
     start = utcnow() + timedelta(days=200 + 3 * _next())
     return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=1)).isoformat()}
@@ -220,6 +225,8 @@ MATRIX = [
     Row("POST", "/api/v1/specialists/<id:user_id>/skills/reject", "200 200 200 403 403 401 401",
         profile, {"skills": ["premiere_pro"]}),
     Row("GET", "/api/v1/skills/proposals", "200 200 200 403 403 401 401"),
+    Row("POST", "/api/v1/specialists/import/preview", "200 403 403 403 403 401 401", body=csv_body),
+    Row("POST", "/api/v1/specialists/import", "201 403 403 403 403 401 401", body=csv_body),
     Row("GET", "/api/v1/work-types", "200 200 200 200 200 401 401"),
     Row("GET", "/api/v1/briefs", "200 200 200 403 403 401 401"),
     Row("POST", "/api/v1/briefs", "403 201 201 403 403 401 401", body=brief_body),

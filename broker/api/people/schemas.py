@@ -196,3 +196,33 @@ def proposal_view(row, user, partner) -> dict:
     return {"specialist_id": user.id, "name": user.name, "email": user.email,
             "timezone": user.timezone, "partner": partner,
             "skill": row.skill, "level": row.level, "verified_level": row.verified_level}
+
+
+class ImportSchema(Schema):
+    csv = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000), metadata={
+        "description": "CSV text with the header email,name,timezone,skills,hours,capacity,partner; "
+                       "skills like premiere_pro:4;after_effects:3, hours like "
+                       "mon-fri 09:00-17:00; sat 10:00-14:00."})
+
+
+class ImportRowSchema(Schema):
+    line = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ImportPreviewSchema(Schema):
+    valid = fields.Boolean(metadata={"description": "Whether importing this file would store every row."})
+    problems = fields.List(fields.String(), metadata={"description": "Problems of the file as a whole."})
+    rows = fields.List(fields.Nested(ImportRowSchema))
+
+
+class ImportResultSchema(Schema):
+    created = fields.List(fields.Nested(SpecialistWithTokenSchema))
+
+
+def preview_view(checked) -> dict:
+    return {"valid": checked.valid, "problems": checked.problems,
+            "rows": [{"line": r.line, "email": r.typed["email"], "name": r.typed["name"],
+                      "errors": r.errors} for r in checked.rows]}

@@ -8,8 +8,9 @@ from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of, page_of_rows
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
-from broker.people import accounts, permissions, services, verification
+from broker.people import accounts, importing, permissions, services, verification
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
+from broker.timeutil import utcnow
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
 
@@ -84,6 +85,30 @@ class Specialists(MethodView):
         """Create a specialist user and profile (admin); returns the profile and a fresh token."""
         user, token = services.create_specialist(data)
         return s.specialist_view(user, token)
+
+
+@blp.route("/specialists/import/preview")
+class ImportPreview(MethodView):
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
+    @blp.arguments(s.ImportSchema)
+    @blp.response(200, s.ImportPreviewSchema)
+    def post(self, data):
+        """Check a CSV file of specialists row by row (admin); nothing is stored."""
+        return s.preview_view(importing.preview(g.user, data["csv"]))
+
+
+@blp.route("/specialists/import")
+class Import(MethodView):
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
+    @blp.arguments(s.ImportSchema)
+    @blp.response(201, s.ImportResultSchema)
+    def post(self, data):
+        """Create every specialist of a CSV file, each with an API token shown once, or none:
+        a 422 names each bad row's problems by line and column."""
+        made = importing.import_specialists(g.user, data["csv"], utcnow())
+        return {"created": [s.specialist_view(user, token) for user, token in made]}
 
 
 @blp.route("/specialists/<id:user_id>")
