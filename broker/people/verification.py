@@ -53,6 +53,9 @@ def verify_skills(actor: User, user_id: int, items: list[dict]) -> User:
     """Verify skills of a specialist at the levels given (usually the proposed ones)."""
     permissions.require(actor, permissions.VERIFY_SKILLS, "Only admins and managers verify skills.")
     profile = _profile(user_id)
+    bad = [str(i["level"]) for i in items if not isinstance(i["level"], int) or not 1 <= i["level"] <= 5]
+    if bad:
+        raise InvalidInput("Levels run from 1 to 5.", {"skills": [f"Not a level: {', '.join(bad)}."]})
     stored, unknown = rules.verify(stored_skills(profile), {i["skill"]: i["level"] for i in items})
     if unknown:
         raise InvalidInput("Only skills on the profile can be verified.", {"skills": [
