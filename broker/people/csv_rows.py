@@ -38,6 +38,15 @@ class CsvRow:
 
 def read_rows(text: str) -> tuple[list[CsvRow], list[str]]:
     """The file's rows, each checked alone, and problems of the file as a whole."""
+    if "\0" in text:
+        return [], ["The file holds NUL bytes: is it a spreadsheet file rather than CSV?"]
+    try:
+        return _read(text)
+    except csv.Error as exc:  # a NUL byte, an unclosed quote at the end, a giant field
+        return [], [f"Cannot read the file as CSV: {exc}."]
+
+
+def _read(text: str) -> tuple[list[CsvRow], list[str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff").strip()))
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     problems = _header_problems(header)

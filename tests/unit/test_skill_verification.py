@@ -33,3 +33,14 @@ def test_the_admin_pages_rows_leave_pending_proposals_standing():
     assert kept == {"premiere_pro": (5, 3), "figma": (4, None), "hootsuite": (3, 3)}
     decided = rules.keeping_proposals(stored, {"premiere_pro": 4, "figma": 1})
     assert decided == {"premiere_pro": (4, 4), "figma": (1, 1)}  # hootsuite removed
+
+
+def test_csv_rows_that_cannot_be_read_are_named_not_raised():
+    from broker.people.csv_rows import read_rows
+    rows, problems = read_rows("email,name,timezone,hours\nx@example.com,X\0,UTC,mon 09:00-17:00\n")
+    assert rows == [] and problems[0].startswith("The file holds NUL bytes")
+    rows, problems = read_rows("email,name,timezone,hours\n" + "x" * 200_000 + ",X,UTC,mon 9:00-17:00\n")
+    assert rows == [] and problems[0].startswith("Cannot read the file as CSV")
+    rows, problems = read_rows("email,name,timezone,hours,skills,capacity\n"
+                               "x@example.com,X,UTC,mon-sun 22:00-06:00 ; fri-mon 1:00-2:00,a:²,²\n")
+    assert problems == [] and set(rows[0].errors) == {"hours", "skills", "capacity"}
