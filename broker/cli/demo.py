@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
 from broker.cli.demo_history import post_history
+from broker.cli.demo_proposals import propose_skills
 from broker.cli.options import at_option
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
@@ -86,6 +87,7 @@ def demo(if_empty, now):
         users, tokens = _create_people(now)
         post_history(users, now)
         _run(_plan(now, random.Random(SEED)), users)
+        propose_skills(users)
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)

@@ -45,6 +45,7 @@ class SpecialistInput:
     off_now: bool = False  # on time off at the round's instant
     auto_accept: bool = False
     holiday: str | None = None  # "on a public holiday in PH: Rizal Day" when today is one locally
+    proposed: dict = field(default_factory=dict)  # skill -> a level proposed, not verified yet
 
 
 @dataclass(frozen=True)
