@@ -61,9 +61,14 @@ def _clean_tables(request):
 
 
 def _reseed_sla(conn):
-    """The SLA calendars and policies the migration seeds, back as they were (tests change them)."""
+    """The work types, SLA calendars and policies the migrations seed, back as they were (tests,
+    such as the admin pages' rows of the authorization matrix, add and change them)."""
     from sla.defaults import CALENDARS, POLICIES
     from sla.models import BusinessCalendar, SlaPolicy
+    from tasks.catalogue import WORK_TYPES
+    from tasks.models import WorkType
+    conn.execute(WorkType.__table__.delete())
+    conn.execute(WorkType.__table__.insert(), [dict(w) for w in WORK_TYPES])
     conn.execute(BusinessCalendar.__table__.insert(), [dict(c, updated_at=utcnow()) for c in CALENDARS])
     conn.execute(SlaPolicy.__table__.insert(), POLICIES)
 

@@ -15,8 +15,8 @@ from broker.people.models import SpecialistProfile, TimeOff, User
 from broker.planning.engine_bridge import to_utc
 from broker.planning.scenario import Behaviour, Manager, Person, Routing, Scenario, Sla, Workload
 from broker.planning.workload import DEFAULT_SKILLS
-from broker.worktime.public_holidays import holiday_dates
 from broker.routing.store import verified_skills
+from broker.worktime.public_holidays import holiday_dates
 from sla.models import BusinessCalendar, SlaPolicy
 from tasks.models import Brief, Task, TaskEvent
 
