@@ -55,7 +55,7 @@ def test_accept_an_offer_from_the_queue(page, login, make, app):
     expect(offer_card).to_contain_text("Cut the launch teaser 1")
     expect(offer_card).to_contain_text("Q4 launch")
     expect(offer_card).to_contain_text("Why you: Free now in Manila")
-    expect(offer_card).to_contain_text("PST")  # due and expiry in the specialist's timezone
+    expect(offer_card).to_contain_text("UTC+8")  # due and expiry in the specialist's timezone
     snap(page, "queue-offer")
     offer_card.get_by_role("button", name="Accept").click()
     expect(page.get_by_role("status")).to_contain_text("is now in progress")
