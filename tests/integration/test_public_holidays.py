@@ -1,8 +1,9 @@
 """Public holidays where people live: validated places, routing on Rizal Day, the profile, and an
 SLA calendar that takes a country's holidays."""
 from datetime import date, datetime, timedelta
-from markupsafe import escape
 from zoneinfo import ZoneInfo
+
+from markupsafe import escape
 
 from broker.extensions import db
 from broker.people.models import User
