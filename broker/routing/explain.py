@@ -1,11 +1,12 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from broker.routing.engine import Round
 from broker.routing.round_data import FACTORS, Candidate, Decision
+from broker.routing.timeline import NEVER
+from broker.timeutil import zone
 from broker.worktime.arithmetic import working_spans
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -56,7 +57,7 @@ class Explainer:
         """'working now until 16:00 local' or 'off now (06:30 local); starts 07:00 local, in 0.5 h'."""
         if pos not in self._availability:
             who = self.rnd.specialists[pos]
-            first = next(working_spans(who.week, self.now), None)
+            first = self._first_span(pos)
             here = _local(self.now, who.tz, clock_only=True)
             if first is None:
                 text = "no working hours ahead"
@@ -68,6 +69,15 @@ class Explainer:
                         f"in {hours:.1f} h")
             self._availability[pos] = text
         return self._availability[pos]
+
+    def _first_span(self, pos: int):
+        """The specialist's next working span, from the round's finish table (no calendar work),
+        or from the calendar itself when it lies beyond the table's reach."""
+        start, end = self.rnd.table.first_span[pos]
+        if start >= NEVER / 2:
+            return next(working_spans(self.rnd.specialists[pos].week, self.now), None)
+        return (self.now + timedelta(seconds=round(start * 3600)),
+                self.now + timedelta(seconds=round(end * 3600)))
 
     def _summary(self, decision: Decision, candidates: list) -> str:
         win = candidates[0]
@@ -97,6 +107,6 @@ class Explainer:
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
     """'07:00' or 'Wed 07:00' in zone `tz` (English day names, whatever the locale)."""
-    local = at.astimezone(ZoneInfo(tz))
+    local = at.astimezone(zone(tz))
     clock = f"{local.hour:02d}:{local.minute:02d}"
     return clock if clock_only else f"{DAY_NAMES[local.weekday()]} {clock}"
