@@ -46,6 +46,8 @@ def zone(name: str) -> ZoneInfo:
 
 def to_utc(value: datetime) -> datetime:
     """Convert an aware datetime to a stdlib datetime in UTC; refuse naive ones."""
+    if type(value) is datetime and value.tzinfo is timezone.utc:
+        return value  # already what this returns (bulk writes convert thousands of these)
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("naive datetime: an offset or zone is required")
     utc = value.astimezone(timezone.utc)

@@ -1,8 +1,6 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from broker.routing.engine import Round
 from broker.routing.round_data import FACTORS, Candidate, Decision
 from broker.routing.timeline import NEVER
@@ -23,11 +21,14 @@ class Explainer:
     def __init__(self, rnd: Round):
         self.rnd, self.now = rnd, rnd.now
         self._availability: dict = {}
+        self._starts: dict = {}  # position -> starts_at, as written
         self._tasks = {t.id: t for t in rnd.tasks}
+        self._decided_at = rnd.now.isoformat()
+        self._weights = [float(w) for w in rnd.weights]
 
     def explain(self, decision: Decision) -> dict:
         task = self._tasks[decision.task_id]
-        base = {"decided_at": self.now.isoformat(), "considered": decision.considered,
+        base = {"decided_at": self._decided_at, "considered": decision.considered,
                 "target_at": task.target_at.isoformat(), "target_source": task.target_source}
         if decision.specialist_id is None:
             return {**base, "outcome": "waiting", "reason": decision.reason,
@@ -38,15 +39,18 @@ class Explainer:
                 "summary": self._summary(decision, candidates), "candidates": candidates}
 
     def _candidate(self, entry: Candidate) -> dict:
-        who = self.rnd.specialists[entry.position]
+        pos = entry.position
+        who = self.rnd.specialists[pos]
         finish_at = self.now + timedelta(hours=min(entry.finishes, 24 * 365 * 5))
         margin = entry.target - entry.finishes
+        if pos not in self._starts:
+            self._starts[pos] = (self.now + timedelta(hours=entry.starts)).isoformat()
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
             "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, entry.factors)},
-            "availability": self.availability(entry.position),
-            "starts_at": (self.now + timedelta(hours=entry.starts)).isoformat(),
+            "availability": self.availability(pos),
+            "starts_at": self._starts[pos],
             "finishes_at": finish_at.isoformat(),
             "finish": f"projected finish {_local(finish_at, who.tz)} local, "
                       + (f"{margin:.1f} h before the target" if margin >= 0
@@ -98,8 +102,8 @@ class Explainer:
     def _edge(self, decision: Decision) -> str:
         """The factor that put the winner furthest ahead of the runner-up."""
         first, second = decision.candidates[0], decision.candidates[1]
-        gain = (np.array(first.factors) - np.array(second.factors)) * self.rnd.weights
-        best = int(np.argmax(gain))
+        gain = [(a - b) * w for a, b, w in zip(first.factors, second.factors, self._weights)]
+        best = max(range(len(gain)), key=gain.__getitem__)  # the first of equals, as argmax
         if gain[best] <= 0:
             return "a tie broken by the roster order"
         return FACTOR_WORDS[FACTORS[best]]

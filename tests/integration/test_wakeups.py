@@ -22,8 +22,8 @@ pytestmark = pytest.mark.skipif(
     "faketime" in os.environ.get("LD_PRELOAD", "") and os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") != "1",
     reason="with a faked monotonic clock, libfaketime's timed thread waits never return")
 HOUR = 3600  # every interval: the safety net never runs during a test
-LONG_INTERVALS = {name: HOUR for name in ("election", "expire_offers", "route_tasks", "sla_sweep",
-                                          "deliver_outbox", "send_digests")}
+LONG_INTERVALS = dict.fromkeys(("election", "expire_offers", "route_tasks", "sla_sweep",
+                                "deliver_outbox", "send_digests"), HOUR)
 SOON = 15  # seconds: a bound on each wait, far below any interval
 AROUND_THE_CLOCK = {day: [["00:00", "24:00"]] for day in WEEKDAYS}
 
