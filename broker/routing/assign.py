@@ -130,10 +130,15 @@ def solve(rnd: Round, plan: Plan, t, j, k, value):
 def fill_waiting(rnd: Round, plan: Plan):
     """Waiting tasks, most urgent first, take any free place they are eligible for."""
     used = (plan.occupant >= 0).sum(axis=1)
+    # Only the few specialists the flow left a free place matter (not the whole team per task).
+    roomy = np.flatnonzero(rnd.ready & (rnd.room > used))
     for t in rnd.order():
+        if not len(roomy):
+            break
         if plan.spec[t] >= 0 or not plan.eligible[t]:
             continue
-        who = rnd.eligible(t, used)
+        who = roomy[rnd.qualified[rnd.sig[t], roomy] & (rnd.room[roomy] > used[roomy])]
+        who = who[~np.isin(who, rnd.excluded[t])] if len(rnd.excluded[t]) else who
         who = who[(plan.occupant[who] < 0).any(axis=1)] if len(who) else who
         if not len(who):
             continue
@@ -143,6 +148,8 @@ def fill_waiting(rnd: Round, plan: Plan):
         b, c = int(who[best]), int(free[best])
         plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
         used[b] += 1
+        if used[b] >= rnd.room[b]:
+            roomy = roomy[roomy != b]
 
 
 def decisions(rnd: Round, plan: Plan) -> list[Decision]:
