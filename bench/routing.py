@@ -62,7 +62,8 @@ def generate(n_tasks: int, n_people: int, seed: int = 7) -> dict:
                          "auto_accept": rng.random() < 0.1, "partner": None,
                          "working_hours": {d: [list(shift)] for d in days}})
         for skill in rng.sample(SKILLS, rng.randint(3, 6)):
-            skills.append({"specialist_id": uid, "skill": skill, "level": rng.randint(1, 5)})
+            level = rng.randint(1, 5)  # verified: routing counts verified levels only
+            skills.append({"specialist_id": uid, "skill": skill, "level": level, "verified_level": level})
         if rng.random() < 0.15:
             start = NOW + timedelta(hours=rng.uniform(-48, 120))
             time_off.append({"specialist_id": uid, "starts_at": start,
