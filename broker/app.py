@@ -69,6 +69,7 @@ def register_models():
     import notifications.webhooks.models  # noqa: F401
     import sla.models  # noqa: F401
     import tasks.models  # noqa: F401
+    import tasks.loop_models  # noqa: F401
 
 
 def register_subscribers():
