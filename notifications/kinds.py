@@ -61,7 +61,7 @@ LABELS = {
     WEBHOOK_DISABLED: "Webhook disabled",
 }
 # Event details worth keeping on a notification (not the routing summary, which is long).
-KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at", "round")
+KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at")
 DETAIL_MAX = 300
 ITEMS_KEPT, ITEM_MAX = 10, 200  # change items a notification carries (Slack's 3,000 per text)
 

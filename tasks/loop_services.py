@@ -1,6 +1,6 @@
 """The work loop's commands on tasks: comments with mentions, handoffs, and the dependencies
 between sibling tasks (pending until their prerequisites are approved)."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -132,16 +132,24 @@ def after_owner_decision(task: Task, now: datetime):
 
 # --- time off ------------------------------------------------------------------------------------
 
-def suggest_handoffs(specialist: User, starts_at: datetime, ends_at: datetime, now: datetime) -> int:
-    """When a specialist books time off holding work, offer a handoff for each task in hand (a
-    `handoff_suggested` event: their notification and their queue say so); inside the caller's
-    transaction. Returns how many."""
-    tasks = db.session.scalars(select(Task).where(Task.assignee_id == specialist.id,
+HANDOFF_HORIZON = timedelta(days=14)  # time off further ahead than this suggests nothing yet
+
+
+@transaction
+def offer_handoffs(specialist_id: int, starts_at: datetime, ends_at: datetime, now: datetime) -> int:
+    """When a specialist books time off that starts within two weeks, offer a handoff for each
+    task in hand not due before it starts (a `handoff_suggested` event: their notification and
+    their queue say so). Returns how many."""
+    if starts_at > now + HANDOFF_HORIZON or ends_at <= now:
+        return 0
+    tasks = db.session.scalars(select(Task).where(Task.assignee_id == specialist_id,
                                                   Task.state.in_(lifecycle.IN_HAND))
                                .order_by(Task.id)).all()
-    for task in tasks:
+    held_up = [t for t in tasks if t.due_at is None or t.due_at > starts_at]
+    for task in held_up:
         record_event(task, "handoff_suggested", None, now, task.state, task.state,
-                     {"specialist_id": specialist.id, "starts_at": starts_at.isoformat(),
+                     {"specialist_id": specialist_id, "starts_at": starts_at.isoformat(),
                       "ends_at": ends_at.isoformat(),
-                      "note": "You have time off coming: hand this task off if you cannot finish it."})
-    return len(tasks)
+                      "note": "Time off coming: hand this task off if you cannot finish it first."})
+    commit()
+    return len(held_up)

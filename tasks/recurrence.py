@@ -57,3 +57,16 @@ def add_working_days(start: datetime, days: int, timezone: str) -> datetime:
         if day.weekday() < 5:
             days -= 1
     return _slot(day, {"at": local.strftime("%H:%M")}, zone)
+
+
+def working_days_between(start: datetime, end: datetime | None, timezone: str) -> int | None:
+    """Working days (Monday to Friday) from `start` to `end`, at least 1; None without an end."""
+    if end is None:
+        return None
+    zone = ZoneInfo(timezone)
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    days = 0
+    while day < last:
+        day += timedelta(days=1)
+        days += day.weekday() < 5
+    return min(max(days, 1), 60)

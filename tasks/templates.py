@@ -14,7 +14,7 @@ from broker.people.models import User
 from broker.unit_of_work import commit, transaction
 from tasks.loop_models import BriefTemplate, TemplatePost
 from tasks.models import Brief
-from tasks.recurrence import add_working_days, due_slot
+from tasks.recurrence import add_working_days, due_slot, working_days_between
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,32 @@ def update_template(actor: User, template_id: int, data: dict, now: datetime) ->
 def delete_template(actor: User, template_id: int):
     db.session.delete(template_for(actor, template_id))
     commit()
+
+
+@transaction
+def template_from_brief(actor: User, brief_id: int, name: str, now: datetime) -> BriefTemplate:
+    """Keep one of `actor`'s briefs as a template: its tasks, their order of dependencies, and
+    due dates as working days after posting."""
+    from tasks.loop_services import prerequisites
+    from tasks.queries import brief_for
+    brief = brief_for(actor, brief_id)
+    if brief.owner_id != actor.id:
+        raise NotAllowed("Only the brief's owner saves it as a template.")
+    permissions.require(actor, permissions.POST_BRIEFS, "Only managers keep templates of briefs.")
+    index = {t.id: i for i, t in enumerate(brief.tasks)}
+    needs = prerequisites(index)
+    tasks = [{"title": t.title, "work_type": t.work_type, "skills": t.skills, "priority": t.priority,
+              "estimate_hours": t.estimate_hours, "needs_manager_overlap": t.needs_manager_overlap,
+              "after": [index[p.id] for p in needs[t.id]],
+              "due_in_working_days": working_days_between(brief.created_at, t.due_at, actor.timezone)}
+             for t in brief.tasks]
+    body = {"title": brief.title, "description": brief.description, "objective": brief.objective,
+            "success_metric": brief.success_metric, "campaign": brief.campaign, "tasks": tasks}
+    template = BriefTemplate(owner_id=actor.id, name=name or brief.title, brief=body, checklist=[],
+                             created_at=now, updated_at=now)
+    db.session.add(template)
+    commit(expire=False)
+    return template
 
 
 def _fields(data: dict) -> dict:

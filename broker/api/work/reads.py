@@ -9,9 +9,9 @@ from sqlalchemy import select
 from broker.extensions import db
 from broker.people.models import User
 from sla.queries import brief_sla_counts, sla_summaries, sla_views
-from tasks.models import Brief, Task, TaskEvent, brief_status
 from tasks import lifecycle
 from tasks.loop_services import prerequisites
+from tasks.models import Brief, Task, TaskEvent, brief_status
 from tasks.queries import state_counts
 from tasks.rounds import review_rounds
 from tasks.templates import template_of

@@ -240,7 +240,7 @@ class SubmitSchema(NoteSchema):
     @validates_schema
     def one_or_the_other(self, data, **_):
         if not data.get("deliverable_url") and not data.get("deliverables"):
-            raise ValidationError("Give a deliverable_url or deliverables.", "deliverables")
+            raise ValidationError("Give a deliverable_url or deliverables.", "deliverable_url")
 
     @post_load
     def both(self, data, **_):
