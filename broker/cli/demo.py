@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
+from broker.cli.demo_loop import add_work_loop_demo
 from broker.cli.options import at_option
 from broker.errors import DomainError
 from broker.extensions import db
@@ -84,6 +85,7 @@ def demo(if_empty, now):
     try:
         users, tokens = _create_people(now)
         _run(_plan(now, random.Random(SEED)), users)
+        add_work_loop_demo(users, now)
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)
