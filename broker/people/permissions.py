@@ -27,14 +27,15 @@ KEEP_PROFILES = "keep_profiles"        # change profiles and book time off (othe
 MANAGE_PEOPLE = "manage_people"        # create users and specialists, change anyone's profile
 MANAGE_SETTINGS = "manage_settings"    # SLA calendars and policies
 PLAN = "plan"                          # simulate the team and search for team changes (/planning)
+VERIFY_SKILLS = "verify_skills"        # verify or turn down the skill levels specialists propose
 KEEP_TEMPLATES = "keep_templates"      # brief templates: read and change one's own (all with OVERSEE)
 
 GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in refusals
     MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN,
-                        KEEP_TEMPLATES}),
+                        VERIFY_SKILLS, KEEP_TEMPLATES}),
     ADMIN: frozenset({READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS, OVERSEE,
                       READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN,
-                      KEEP_TEMPLATES}),
+                      VERIFY_SKILLS, KEEP_TEMPLATES}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
 }
 

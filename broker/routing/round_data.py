@@ -44,6 +44,7 @@ class SpecialistInput:
     briefs: frozenset = frozenset()  # briefs they hold work on
     off_now: bool = False  # on time off at the round's instant
     auto_accept: bool = False
+    proposed: dict = field(default_factory=dict)  # skill -> a level proposed, not verified yet
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,14 @@
 """work loop: task comments, dependencies between sibling tasks, brief templates and their posts
 
 Revision ID: 0013
-Revises: 0010 (re-chain to the head on main at merge)
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
