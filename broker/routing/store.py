@@ -1,5 +1,5 @@
 """Read a routing round's inputs from the database in a few set-based queries."""
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select, text
@@ -14,9 +14,11 @@ from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent
 
-PASSED_ON = ("declined", "offer_expired", "offer_withdrawn")  # never offer the task to them again
+# Never offer the task to them again (a handoff included: the task went back for someone else).
+PASSED_ON = ("declined", "offer_expired", "offer_withdrawn", "handed_off")
 ROUND_LOCK = 0x52545247  # "RTRG": one routing round at a time on PostgreSQL
 RECORD_PRIOR = (4, 0.8)  # on-time record starts as 4 submissions at 80%
+RATING_PRIOR = (3, 0.75)  # owners' ratings start as 3 ratings of 4/5 (0.75 on a 0-1 scale)
 
 
 def lock_round(is_postgres: bool):
@@ -34,12 +36,14 @@ def lock_round(is_postgres: bool):
 
 def queued_tasks(now: datetime, config: dict, is_postgres: bool,
                  only: set | None = None) -> tuple[list[TaskInput], dict]:
-    """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
-    routing notes by id (of the tasks in `only`, when given). A task's target is its hard due date,
-    else its SLA turnaround due instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
+    """Queued tasks as routing inputs (skipping rows another transaction holds) and the reason
+    each was last said to wait, by id (of the tasks in `only`, when given). A task's target is
+    its hard due date, else its SLA turnaround due instant, else a default per priority
+    (ROUTING_DEFAULT_TARGET_HOURS)."""
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
-                    Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.routing,
+                    Task.due_at, Task.created_at, Task.needs_manager_overlap,
+                    Task.routing["reason"].as_string().label("reason"),  # not the whole explanation
                     Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
              .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
              .where(Task.state == lifecycle.QUEUED))
@@ -47,7 +51,9 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
         query = query.where(Task.id.in_(only))
     if is_postgres:
         query = query.with_for_update(of=Task, skip_locked=True)
-    rows = db.session.execute(query).all()
+    result = db.session.execute(query)
+    plain = namedtuple("QueuedRow", result.keys())  # SQLAlchemy rows read by name cost more
+    rows = [plain._make(r) for r in result]
     passed = _passed_on([r.id for r in rows])
     managers = _manager_weeks({r.owner_id for r in rows if r.needs_manager_overlap}, config)
     targets = config["ROUTING_DEFAULT_TARGET_HOURS"]
@@ -58,7 +64,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
         created_at=r.created_at, target_source=_target_source(r),
         needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
         excluded=frozenset(passed.get(r.id, ()))) for r in rows]
-    return tasks, {r.id: r.routing for r in rows}
+    return tasks, {r.id: r.reason for r in rows}
 
 
 def _target_source(row) -> str:
@@ -110,7 +116,8 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         load=load.get(p.id, (0, 0.0))[0], queued_hours=load.get(p.id, (0, 0.0))[1],
         week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id]),
                       holidays=places.dates(p.country, p.subdivision)),
-        on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
+        on_time_record=record.get(p.id, (RECORD_PRIOR[1] + RATING_PRIOR[1]) / 2),
+        briefs=frozenset(briefs[p.id]),
         off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
         holiday=places.today(p.country, p.subdivision, p.timezone),
         proposed=proposed.get(p.id, {}))
@@ -157,7 +164,8 @@ def _briefs_held() -> dict:
 
 
 def _records() -> dict:
-    """Smoothed share of each specialist's first submissions that came before the due date."""
+    """Each specialist's record: the smoothed share of first submissions that came before the
+    due date, beside the smoothed mean of the owners' 1-5 ratings (as 0-1), averaged."""
     on_time = case((Task.first_submitted_at <= Task.due_at, 1), else_=0)
     rows = db.session.execute(
         select(Task.assignee_id, func.count(), func.sum(on_time))
@@ -165,4 +173,11 @@ def _records() -> dict:
                Task.assignee_id.is_not(None))
         .group_by(Task.assignee_id))
     weight, prior = RECORD_PRIOR
-    return {uid: (int(good) + weight * prior) / (n + weight) for uid, n, good in rows}
+    timely = {uid: (int(good) + weight * prior) / (n + weight) for uid, n, good in rows}
+    rated = db.session.execute(
+        select(Task.assignee_id, func.count(), func.sum(Task.rating - 1))
+        .where(Task.rating.is_not(None), Task.assignee_id.is_not(None)).group_by(Task.assignee_id))
+    r_weight, r_prior = RATING_PRIOR
+    ratings = {uid: (float(total) / 4 + r_weight * r_prior) / (n + r_weight) for uid, n, total in rated}
+    return {uid: (timely.get(uid, prior) + ratings.get(uid, r_prior)) / 2
+            for uid in timely.keys() | ratings.keys()}

@@ -48,6 +48,7 @@ def register_web(app):
         auth_views,
         brief_views,
         dashboard_views,
+        loop_views,
         notification_views,  # attach to `web`)
         planning_views,
         profile_views,
