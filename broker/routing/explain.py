@@ -1,6 +1,8 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from broker.routing.engine import Round
 from broker.routing.round_data import FACTORS, Candidate, Decision
 from broker.routing.timeline import NEVER
