@@ -1,6 +1,7 @@
 """Schemas of the people API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from broker.people.permissions import may_see_hourly_cost
 from broker.people.roles import ROLES
 from broker.people.slack_webhook import webhook_url_errors
 from broker.timeutil import is_timezone
@@ -45,6 +46,8 @@ class UserSchema(Schema):
                                       metadata={"description": "Masked; the full URL is never shown."})
     urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
     slack_user_id = fields.String(dump_only=True, allow_none=True)
+    partner = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=120),
+                            metadata={"description": "The partner a partner_lead leads."})
     created_at = fields.AwareDateTime(dump_only=True)
 
     def _urgent_kinds(self, user) -> list[str]:
@@ -66,6 +69,7 @@ class UserPatchSchema(Schema):
     active = fields.Boolean()
     name = fields.String(validate=validate.Length(min=1, max=120))
     timezone = TimezoneField()
+    partner = fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
 
 
 def _webhook_url(value):
@@ -105,6 +109,14 @@ class TimeOffSchema(Schema):
             raise ValidationError("Must be after starts_at.", "ends_at")
 
 
+def _hourly_cost():
+    """A specialist's hourly cost: exact to the cent, never a float."""
+    return fields.Decimal(places=2, as_string=True, allow_none=True, validate=validate.Range(
+        min=0, max=100000), metadata={"description": "What an hour costs, in BROKER_CURRENCY "
+                                      "(admins set it; shown to admins, managers, the specialist "
+                                      "and their partner's lead only)."})
+
+
 class SpecialistSchema(Schema):
     """A specialist profile read flat: the user's fields and the profile's."""
 
@@ -118,6 +130,7 @@ class SpecialistSchema(Schema):
     active = fields.Boolean(load_default=True)
     partner = fields.String(allow_none=True, validate=validate.Length(max=120))
     auto_accept = fields.Boolean(load_default=False)
+    hourly_cost = _hourly_cost()
     time_off = fields.List(fields.Nested(TimeOffSchema), dump_only=True)
 
 
@@ -138,6 +151,7 @@ class SpecialistPatchSchema(Schema):
     active = fields.Boolean()
     partner = fields.String(allow_none=True, validate=validate.Length(max=120))
     auto_accept = fields.Boolean()
+    hourly_cost = _hourly_cost()
 
 
 class SpecialistQuerySchema(Schema):
@@ -146,8 +160,9 @@ class SpecialistQuerySchema(Schema):
     timezone = TimezoneField()
 
 
-def specialist_view(user, token: str | None = None) -> dict:
-    """The flat dict that SpecialistSchema dumps: user fields beside profile fields."""
+def specialist_view(user, token: str | None = None, viewer=None) -> dict:
+    """The flat dict that SpecialistSchema dumps: user fields beside profile fields; the hourly
+    cost only for a `viewer` who may see it."""
     p = user.profile
     view = {
         "id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone,
@@ -155,6 +170,8 @@ def specialist_view(user, token: str | None = None) -> dict:
         "working_hours": p.working_hours, "capacity": p.capacity, "active": p.active,
         "partner": p.partner, "auto_accept": p.auto_accept, "time_off": p.time_off,
     }
+    if viewer is None or may_see_hourly_cost(viewer, user.id, p.partner):
+        view["hourly_cost"] = p.hourly_cost
     if token:
         view["api_token"] = token
     return view

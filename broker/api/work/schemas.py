@@ -112,6 +112,7 @@ class TaskSummarySchema(Schema):
     closed_at = fields.AwareDateTime(allow_none=True)
     revision = fields.Integer(metadata={"description": "Review rounds: changes requested so far."})
     rating = fields.Integer(allow_none=True, metadata={"description": "The owner's 1-5 rating."})
+    logged_hours = fields.Float(metadata={"description": "Time logged on the task (/tasks/<id>/time)."})
     sla = fields.Dict(keys=fields.String(),
                       values=fields.Nested(SlaTargetSummarySchema, allow_none=True))
 
@@ -135,6 +136,9 @@ class BriefCreateSchema(Schema):
     objective = fields.String(required=True, validate=validate.OneOf(OBJECTIVES))
     success_metric = fields.String(required=True, validate=validate.Length(min=1, max=500))
     campaign = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    budget = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False,
+                            validate=validate.Range(min=0.01, max=9999999999.99),
+                            metadata={"description": "In BROKER_CURRENCY; the owner hears at 80 % and 100 %."})
     tasks = fields.List(fields.Nested(TaskCreateSchema), required=True,
                         validate=validate.Length(min=1, max=50, error="Add between 1 and 50 tasks."))
 
@@ -152,6 +156,7 @@ class BriefSummarySchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
+    budget = fields.Decimal(places=2, as_string=True, allow_none=True)
     task_count = fields.Integer()
     task_states = fields.Dict(keys=fields.String(), values=fields.Integer(),
                               metadata={"example": {"queued": 2, "in_progress": 1}})
@@ -172,6 +177,7 @@ class BriefSchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
+    budget = fields.Decimal(places=2, as_string=True, allow_none=True)
     tasks = fields.List(fields.Nested(BriefTaskSchema))
 
 
