@@ -31,7 +31,7 @@ def cost_report(actor: User, since: datetime, until: datetime, group_by: str, no
     tasks = _tasks(scope, since, until)
     entries = _entries(scope, [t.id for t in tasks])
     people = _people({t.assignee_id for t in tasks} | {uid for _, uid in entries})
-    turnaround = _turnarounds([t.id for t in tasks], min(now, until))
+    turnaround = turnarounds([t.id for t in tasks], min(now, until))
     lines = []
     for task in tasks:
         # A partner lead's report counts a task itself only when the partner's people hold it.
@@ -86,7 +86,7 @@ def _people(ids: set) -> dict:
     return {uid: (name, partner) for uid, name, partner in rows}
 
 
-def _turnarounds(task_ids: list[int], as_of: datetime) -> dict:
+def turnarounds(task_ids: list[int], as_of: datetime) -> dict:
     """{task id: "met" or "breached"} for the tasks whose turnaround target is decided."""
     found: dict = {}
     if not task_ids:

@@ -53,8 +53,10 @@ def register_web(app):
     from broker.web import (  # noqa: F401  (routes
         auth_views,
         brief_views,
+        cost_views,
         dashboard_views,
         notification_views,  # attach to `web`)
+        partner_views,
         planning_views,
         profile_views,
         queue_views,
