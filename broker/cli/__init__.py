@@ -7,6 +7,7 @@ from broker.db_events import WRITE_INTENT
 
 
 def register_commands(app):
+    from broker.cli.costs import costs
     from broker.cli.demo import demo
     from broker.cli.notify import digests, outbox
     from broker.cli.planning import plan, simulate
@@ -14,7 +15,7 @@ def register_commands(app):
     from broker.cli.serve import run, scheduler
     from broker.cli.sla import sla
     from broker.cli.users import users
-    for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan):
+    for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan, costs):
         app.cli.add_command(command)
 
 

@@ -23,11 +23,16 @@ NO_PARTNER = "in-house"  # the partner group of specialists who came through non
 def cost_report(actor: User, since: datetime, until: datetime, group_by: str, now: datetime,
                 currency: str) -> dict:
     """The report `actor` may see (permissions.cost_scope)."""
+    return scoped_report(permissions.cost_scope(actor), since, until, group_by, now, currency)
+
+
+def scoped_report(scope: permissions.CostScope, since: datetime, until: datetime, group_by: str,
+                  now: datetime, currency: str) -> dict:
+    """The report over `scope`: everything, one owner's briefs or one partner's people."""
     if group_by not in GROUPS:
         raise InvalidInput("Unknown grouping.", {"group_by": [f"Use one of {', '.join(GROUPS)}."]})
     if until <= since:
         raise InvalidInput("The period is empty.", {"until": ["Must be later than since."]})
-    scope = permissions.cost_scope(actor)
     tasks = _tasks(scope, since, until)
     entries = _entries(scope, [t.id for t in tasks])
     people = _people({t.assignee_id for t in tasks} | {uid for _, uid in entries})

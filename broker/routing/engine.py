@@ -49,6 +49,7 @@ class Round:
         self.load = np.array([s.load for s in specialists], dtype=float)
         self.queued = np.array([s.queued_hours for s in specialists], dtype=float)
         self.record = np.array([s.on_time_record for s in specialists], dtype=float)
+        self.cheap = cheapness([s.hourly_cost for s in specialists])
         self.active = np.array([s.active for s in specialists], dtype=bool)
         self.off_now = np.array([s.off_now for s in specialists], dtype=bool)
         self.table = FinishTable([s.week for s in specialists], now)
@@ -172,6 +173,7 @@ class Round:
         factors[:, 4] = self.record[j]
         factors[:, 5] = np.isin(self.brief[t] * len(self.specialists) + j, self.held)
         factors[:, 6] = self.overlap[self.manager[t], j]
+        factors[:, 7] = self.cheap[j]
         return Scored(factors @ self.weights, factors, self.start[j], finishes, target)
 
     def scores(self, t: int, who: np.ndarray, place: np.ndarray) -> Scored:
@@ -182,6 +184,17 @@ class Round:
         """Task positions, most urgent first: priority, then target, then age."""
         return sorted(range(len(self.tasks)), key=lambda t: (
             self.rank[t], self.tasks[t].target_at, self.tasks[t].created_at, self.tasks[t].id))
+
+
+def cheapness(costs: list) -> np.ndarray:
+    """1 for the cheapest hourly cost of the round down to 0 for the dearest (and for an unset
+    one), so with equal fit and projections the cheaper specialist scores higher."""
+    known = np.array([np.nan if c is None else float(c) for c in costs], dtype=float)
+    if not len(known) or np.all(np.isnan(known)):
+        return np.zeros(len(known))
+    low, high = np.nanmin(known), np.nanmax(known)
+    spread = high - low if high > low else 1.0
+    return np.where(np.isnan(known), 0.0, 1 - (known - low) / spread)
 
 
 def _overlap(week: WorkWeek, other: WorkWeek, now: datetime) -> float:

@@ -13,7 +13,9 @@ FACTOR_WORDS = {
     "on_time": "finishing before the target", "speed": "finishing sooner",
     "skill_fit": "a closer skill fit", "load": "a lighter load", "record": "a better on-time record",
     "continuity": "already working on this brief", "overlap": "more hours shared with the manager",
+    "cost": "a lower hourly cost",
 }
+COST = FACTORS.index("cost")
 
 
 class Explainer:
@@ -34,7 +36,8 @@ class Explainer:
                     "filtered": decision.filtered, "candidates": []}
         candidates = [self._candidate(c) for c in decision.candidates]
         return {**base, "outcome": "offered", "reason": None, "winner": candidates[0],
-                "summary": self._summary(decision, candidates), "candidates": candidates}
+                "summary": self._summary(decision, candidates), "candidates": candidates,
+                "cost_decided": self._cost_decided(decision)}
 
     def _candidate(self, entry: Candidate) -> dict:
         who = self.rnd.specialists[entry.position]
@@ -92,7 +95,17 @@ class Explainer:
         best = int(np.argmax(gain))
         if gain[best] <= 0:
             return "a tie broken by the roster order"
+        if self._cost_decided(decision):
+            return "a lower hourly cost: cost decided, fit and projected finish being equal"
         return FACTOR_WORDS[FACTORS[best]]
+
+    def _cost_decided(self, decision: Decision) -> bool:
+        """Whether the hourly cost alone put the winner ahead of the runner-up."""
+        if len(decision.candidates) < 2 or not self.rnd.weights[COST]:
+            return False
+        first, second = decision.candidates[0], decision.candidates[1]
+        gain = (np.array(first.factors) - np.array(second.factors)) * self.rnd.weights
+        return bool(gain[COST] > 0 and gain.sum() - gain[COST] <= 1e-9)
 
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:

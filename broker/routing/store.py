@@ -91,7 +91,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
     """Active specialists with their skills, hours, time off, load, briefs and on-time record."""
     people = db.session.execute(
         select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept)
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept, SpecialistProfile.hourly_cost)
         .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
         .where(User.active.is_(True), SpecialistProfile.active.is_(True))
         .order_by(User.id)).all()
@@ -109,7 +109,8 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         load=load.get(p.id, (0, 0.0))[0], queued_hours=load.get(p.id, (0, 0.0))[1],
         week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id])),
         on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
-        off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept)
+        off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
+        hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost))
         for p in people]
 
 

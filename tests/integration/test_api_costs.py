@@ -258,3 +258,19 @@ def test_hourly_cost_is_hidden_from_other_specialists(app, make, client, team):
     assert client.get(f"/api/v1/specialists/{spec.id}", headers=other_lead.headers).status_code == 403
     assert client.patch(f"/api/v1/specialists/{spec.id}", json={"hourly_cost": "99"},
                         headers=spec.headers).status_code == 403
+
+
+def test_partner_leads_are_made_with_a_partner_and_stay_partner_leads(client, make):
+    admin, manager = make.user("admin"), make.user("manager")
+    made = client.post("/api/v1/users", json={"email": "lead@example.com", "name": "Lead",
+                                              "role": "partner_lead", "timezone": "Asia/Manila"},
+                       headers=admin.headers)
+    assert made.status_code == 422 and "partner" in made.json["errors"]["json"]
+    made = client.post("/api/v1/users", json={"email": "lead@example.com", "name": "Lead", "partner": "Acme",
+                                              "role": "partner_lead", "timezone": "Asia/Manila"},
+                       headers=admin.headers)
+    assert made.status_code == 201 and made.json["partner"] == "Acme"
+    moved = client.patch(f"/api/v1/users/{made.json['id']}", json={"partner": "Bolt"}, headers=admin.headers)
+    assert moved.status_code == 200 and moved.json["partner"] == "Bolt"
+    assert client.patch(f"/api/v1/users/{manager.id}", json={"role": "partner_lead"},
+                        headers=admin.headers).status_code == 409
