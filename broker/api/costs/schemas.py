@@ -1,11 +1,30 @@
 """Schemas of time entries, budgets, results, cost reports and partners. Money is a decimal string
 to the cent ("1234.50") in the one configured currency, never a float."""
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from broker.costs.figures import GROUPS
 from broker.costs.money import MAX_MINUTES
 
-MONEY = {"places": 2, "as_string": True}
+def money_field(places: int = 2, description: str | None = None, **kwargs):
+    """An exact amount shown as a decimal string ("1234.50"), documented as one."""
+    about = {"type": "string", "format": "decimal", "example": "1234.50"}
+    if description:
+        about["description"] = description
+    return fields.Decimal(places=places, as_string=True, metadata=about, **kwargs)
+
+
+def positive_amount(value):
+    """Above zero, below ten billion (a plain validator: OpenAPI would show Range's bounds as
+    strings for a Decimal)."""
+    if not Decimal("0.01") <= value <= Decimal("9999999999.99"):
+        raise ValidationError("Give an amount above zero and below 10,000,000,000.")
+
+
+def plain_number(value):
+    if abs(value) >= Decimal("1e14"):
+        raise ValidationError("Too large.")
 
 
 class TimeEntryCreateSchema(Schema):
@@ -24,7 +43,7 @@ class TimeEntrySchema(Schema):
     minutes = fields.Integer()
     on = fields.Date()
     note = fields.String(allow_none=True)
-    cost = fields.Decimal(**MONEY, metadata={"description": "Shown to those who may see costs."})
+    cost = money_field(description="Shown to those who may see costs.")
     created_at = fields.AwareDateTime()
 
 
@@ -33,25 +52,24 @@ class TaskTimeSchema(Schema):
     estimate_hours = fields.Float()
     logged_hours = fields.Float()
     currency = fields.String()
-    cost = fields.Decimal(**MONEY, allow_none=True)
+    cost = money_field(allow_none=True)
     entries = fields.List(fields.Nested(TimeEntrySchema))
 
 
 class BudgetSchema(Schema):
     budget = fields.Decimal(required=True, allow_none=True, places=2, allow_nan=False,
-                            validate=validate.Range(min=0.01, max=9999999999.99),
+                            validate=positive_amount,
                             metadata={"description": "In BROKER_CURRENCY; null clears it."})
 
 
 class ResultSchema(Schema):
-    value = fields.Decimal(required=True, allow_nan=False,
-                           validate=validate.Range(min=-1e14, max=1e14),
+    value = fields.Decimal(required=True, allow_nan=False, validate=plain_number,
                            metadata={"description": "The number measured against the success metric."})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
 
 class ResultViewSchema(Schema):
-    value = fields.Decimal(as_string=True)
+    value = money_field(places=4)
     note = fields.String(allow_none=True)
     recorded_at = fields.AwareDateTime()
 
@@ -64,8 +82,8 @@ class AlertSchema(Schema):
 class BriefCostSchema(Schema):
     brief_id = fields.Integer()
     currency = fields.String()
-    budget = fields.Decimal(**MONEY, allow_none=True)
-    spent = fields.Decimal(**MONEY)
+    budget = money_field(allow_none=True)
+    spent = money_field()
     spent_pct = fields.Float(allow_none=True)
     logged_hours = fields.Float()
     estimate_hours = fields.Float()
@@ -89,8 +107,8 @@ class CostRowSchema(Schema):
     logged_minutes = fields.Integer()
     logged_hours = fields.Float()
     logged_vs_estimate_pct = fields.Float(allow_none=True)
-    cost = fields.Decimal(**MONEY)
-    cost_per_approved_task = fields.Decimal(**MONEY, allow_none=True)
+    cost = money_field()
+    cost_per_approved_task = money_field(allow_none=True)
     attainment_pct = fields.Float(allow_none=True, metadata={"description": "Turnaround targets met."})
     revisions = fields.Integer(metadata={"description": "Review rounds (changes requested)."})
     average_rating = fields.Float(allow_none=True)

@@ -109,12 +109,22 @@ class TimeOffSchema(Schema):
             raise ValidationError("Must be after starts_at.", "ends_at")
 
 
-def _hourly_cost():
-    """A specialist's hourly cost: exact to the cent, never a float."""
-    return fields.Decimal(places=2, as_string=True, allow_none=True, validate=validate.Range(
-        min=0, max=100000), metadata={"description": "What an hour costs, in BROKER_CURRENCY "
-                                      "(admins set it; shown to admins, managers, the specialist "
-                                      "and their partner's lead only)."})
+def _cost_in_range(value):
+    """0 to 100000 (a plain validator: OpenAPI would show Range's bounds as strings here)."""
+    if not 0 <= value <= 100000:
+        raise ValidationError("Must be between 0 and 100000.")
+
+
+def _hourly_cost(load: bool = False):
+    """A specialist's hourly cost, exact to the cent (never a float): read as a number, shown as a
+    decimal string ("30.00")."""
+    about = ("What an hour costs, in BROKER_CURRENCY (admins set it; shown to admins, managers, "
+             "the specialist and their partner's lead only).")
+    if load:
+        return fields.Decimal(places=2, allow_none=True, allow_nan=False, load_only=True,
+                              validate=_cost_in_range, metadata={"description": about + " 0 to 100000."})
+    return fields.Decimal(places=2, as_string=True, allow_none=True, dump_only=True,
+                          metadata={"description": about, "type": "string", "format": "decimal"})
 
 
 class SpecialistSchema(Schema):
@@ -136,6 +146,7 @@ class SpecialistSchema(Schema):
 
 class SpecialistCreateSchema(SpecialistSchema):
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+    hourly_cost = _hourly_cost(load=True)
 
 
 class SpecialistWithTokenSchema(SpecialistSchema):
@@ -151,7 +162,7 @@ class SpecialistPatchSchema(Schema):
     active = fields.Boolean()
     partner = fields.String(allow_none=True, validate=validate.Length(max=120))
     auto_accept = fields.Boolean()
-    hourly_cost = _hourly_cost()
+    hourly_cost = _hourly_cost(load=True)
 
 
 class SpecialistQuerySchema(Schema):

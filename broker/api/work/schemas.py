@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from broker.api.costs.schemas import money_field, positive_amount
 from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow
@@ -137,7 +138,7 @@ class BriefCreateSchema(Schema):
     success_metric = fields.String(required=True, validate=validate.Length(min=1, max=500))
     campaign = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     budget = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False,
-                            validate=validate.Range(min=0.01, max=9999999999.99),
+                            validate=positive_amount,
                             metadata={"description": "In BROKER_CURRENCY; the owner hears at 80 % and 100 %."})
     tasks = fields.List(fields.Nested(TaskCreateSchema), required=True,
                         validate=validate.Length(min=1, max=50, error="Add between 1 and 50 tasks."))
@@ -156,7 +157,7 @@ class BriefSummarySchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
-    budget = fields.Decimal(places=2, as_string=True, allow_none=True)
+    budget = money_field(allow_none=True)
     task_count = fields.Integer()
     task_states = fields.Dict(keys=fields.String(), values=fields.Integer(),
                               metadata={"example": {"queued": 2, "in_progress": 1}})
@@ -177,7 +178,7 @@ class BriefSchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
-    budget = fields.Decimal(places=2, as_string=True, allow_none=True)
+    budget = money_field(allow_none=True)
     tasks = fields.List(fields.Nested(BriefTaskSchema))
 
 
