@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from broker.costs.figures import GROUPS
 from broker.costs.money import MAX_MINUTES
 
+
 def money_field(places: int = 2, description: str | None = None, **kwargs):
     """An exact amount shown as a decimal string ("1234.50"), documented as one."""
     about = {"type": "string", "format": "decimal", "example": "1234.50"}
