@@ -9,6 +9,7 @@ from broker.unit_of_work import commit, transaction
 from broker.worktime.calendars import calendar_errors
 from sla.defaults import ALWAYS
 from sla.models import BusinessCalendar, SlaPolicy
+from sla.tracking import reapply_policies
 from tasks.models import WorkType
 from tasks.vocabulary import PRIORITIES
 
@@ -90,6 +91,22 @@ def _policy_errors(items: list[dict]) -> dict:
 def set_policies(actor: User, items: list[dict]) -> list[SlaPolicy]:
     """Upsert policies by work type and priority; every item is checked before any is written.
     Open tasks take the new targets at their next event."""
+    _upsert_policies(actor, items)
+    commit()
+    return policies()
+
+
+@transaction
+def set_policies_now(actor: User, items: list[dict], now) -> int:
+    """Upsert policies as set_policies does, and give the open tasks they cover their new targets
+    at once (each moved target recorded as an sla_recomputed event); how many tasks moved."""
+    _upsert_policies(actor, items)
+    moved = reapply_policies(db.session, {(i["work_type"], i["priority"]) for i in items}, now)
+    commit()
+    return moved
+
+
+def _upsert_policies(actor: User, items: list[dict]):
     _require_admin(actor)
     errors = _policy_errors(items)
     if errors:
@@ -101,5 +118,3 @@ def set_policies(actor: User, items: list[dict]) -> list[SlaPolicy]:
         else:
             for key in ("ack_hours", "turnaround_hours", "calendar", "warn_at"):
                 setattr(found, key, item[key])
-    commit()
-    return policies()

@@ -9,14 +9,15 @@ covered too, and several events of one request cost one recomputation.
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import and_, insert, inspect, or_, select
 
 from broker.db_events import gathered
 from broker.extensions import db
 from broker.worktime.calendars import week_of
 from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
-from tasks.models import TaskEvent
+from tasks.lifecycle import OPEN
+from tasks.models import Task, TaskEvent
 
 CLOCKS = "sla_pending_tasks"  # the key of the work gathered for the commit step
 # Events that can move a clock (the others, such as offers and their expiry, cannot): a routing
@@ -122,3 +123,19 @@ def recompute_clocks(session, task, announce_at=None, known: _Known | None = Non
         record_event(task, "sla_recomputed", None, announce_at, task.state, task.state,
                      {"targets": moved, "priority": task.priority,
                       "calendar": row.calendar})
+
+
+def reapply_policies(session, keys: set, at) -> int:
+    """Recompute now the clocks of the open tasks of these (work type, priority) pairs, after
+    their policies changed, recording each moved target; how many tasks had a target move."""
+    if not keys:
+        return 0
+    session.flush()
+    tasks = session.scalars(select(Task).where(Task.state.in_(OPEN), or_(*(
+        and_(Task.work_type == w, Task.priority == p) for w, p in keys)))).all()
+    known = _Known(session, [t.id for t in tasks])
+    before = {c.id: c.due_at for cs in known.clocks.values() for c in cs}
+    for task in tasks:
+        recompute_clocks(session, task, announce_at=at, known=known)
+    known.write_new_clocks(session)
+    return len({c.task_id for cs in known.clocks.values() for c in cs if before[c.id] != c.due_at})

@@ -10,6 +10,7 @@ from broker.extensions import db
 from broker.people import permissions
 from broker.people.models import SpecialistProfile, User
 from broker.people.permissions import Scope, TaskFacts
+from broker.people.skills import routing_skills
 from tasks import lifecycle
 from tasks.eligibility import Candidate, momentary_refusal, refusal
 from tasks.models import Brief, Task
@@ -26,7 +27,8 @@ def candidate(user: User) -> Candidate:
         .where(Task.assignee_id == user.id, Task.state.in_(lifecycle.HOLDS_A_PLACE))
     )
     return Candidate(user_id=user.id, active=profile.active and user.active,
-                     skills={s.skill: s.level for s in profile.skills},
+                     skills=routing_skills({s.skill: (s.level, s.verified_level)
+                                            for s in profile.skills}),
                      capacity=profile.capacity, load=load,
                      time_off=[(t.starts_at, t.ends_at) for t in profile.time_off])
 

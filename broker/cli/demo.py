@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
 from broker.cli.demo_costs import add_costs
+from broker.cli.demo_proposals import propose_skills
 from broker.cli.options import at_option
 from broker.errors import DomainError
 from broker.extensions import db
@@ -85,6 +86,7 @@ def demo(if_empty, now):
     try:
         users, tokens = _create_people(now)
         _run(_plan(now, random.Random(SEED)), users)
+        propose_skills(users)
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)

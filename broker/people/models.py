@@ -127,9 +127,17 @@ class SpecialistSkill(db.Model):
         ForeignKey("specialist_profiles.user_id", ondelete="CASCADE"), primary_key=True
     )
     skill: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
-    level: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)  # as last set: a proposal when it differs below
+    # The level an admin or manager stands behind (None: never verified); routing counts only
+    # this (see broker.people.skills).
+    verified_level: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (CheckConstraint("level between 1 and 5", name="level"),)
+    __table_args__ = (CheckConstraint("level between 1 and 5", name="level"),
+                      CheckConstraint("verified_level between 1 and 5", name="verified_level"))
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_level == self.level
 
 
 class TimeOff(db.Model):

@@ -29,11 +29,14 @@ MANAGE_SETTINGS = "manage_settings"    # SLA calendars and policies
 PLAN = "plan"                          # simulate the team and search for team changes (/planning)
 READ_COSTS = "read_costs"              # the cost report (own briefs; all with OVERSEE; a lead's partner)
 LEAD_PARTNER = "lead_partner"          # see and balance one partner's specialists (users.partner)
+VERIFY_SKILLS = "verify_skills"        # verify or turn down the skill levels specialists propose
 
 GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in refusals
-    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN}),
+    MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN,
+                        VERIFY_SKILLS}),
     ADMIN: frozenset({READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS, OVERSEE,
-                      READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN}),
+                      READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN,
+                      VERIFY_SKILLS}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
     PARTNER_LEAD: frozenset({LEAD_PARTNER, READ_COSTS}),
 }

@@ -10,12 +10,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people import permissions
-from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.models import SpecialistProfile, TimeOff, User
 from broker.people.partners import check_lead_change
 from broker.people.roles import PARTNER_LEAD, ROLES, SPECIALIST
 from broker.people.sessions import end_sessions
+from broker.people.skills import as_verifier
 from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
 from broker.people.tokens import issue_token, user_for_token  # noqa: F401  (user_for_token: callers import it here)
+from broker.people.verification import apply_skill_list, write_skills
 from broker.timeutil import is_timezone, utcnow
 from broker.unit_of_work import commit, transaction
 from broker.worktime.weekly_hours import hours_errors
@@ -136,7 +138,7 @@ def _check_profile(data: dict):
         raise InvalidInput("The specialist profile is not valid.", errors)
 
 
-def _apply_profile(user: User, data: dict):
+def _apply_profile(user: User, data: dict, actor: User | None = None, keep_proposals: bool = False):
     profile = user.profile
     for key in ("name", "timezone"):
         if key in data:
@@ -144,21 +146,28 @@ def _apply_profile(user: User, data: dict):
     for key in ("capacity", "active", "partner", "auto_accept", "working_hours", "hourly_cost"):
         if key in data:
             setattr(profile, key, data[key])
-    if "skills" in data:
-        seen = {}
-        for item in data["skills"]:
-            seen[item["skill"]] = item["level"]
-        profile.skills = [SpecialistSkill(skill=k, level=v) for k, v in sorted(seen.items())]
+    if "skills" in data:  # set by an admin (create: `actor` None): verified; by the specialist: proposed
+        if actor is None:
+            write_skills(profile, as_verifier({i["skill"]: i["level"] for i in data["skills"]}))
+        else:
+            apply_skill_list(actor, profile, data["skills"], keep_proposals)
 
 
-@transaction
-def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
-    """Create a specialist user and profile in one transaction; returns it with its token."""
+def add_specialist_to_session(data: dict, now: datetime | None = None) -> User:
+    """A specialist user and profile added to the caller's transaction (skills verified: an
+    admin sets them)."""
     _check_profile(data)
     user = _build_user(data["email"], data["name"], SPECIALIST, data["timezone"],
                        data.get("password"), now)
     user.profile = SpecialistProfile(working_hours={}, created_at=user.created_at)
     _apply_profile(user, data)
+    return user
+
+
+@transaction
+def create_specialist(data: dict, now: datetime | None = None) -> tuple[User, str]:
+    """Create a specialist user and profile in one transaction; returns it with its token."""
+    user = add_specialist_to_session(data, now)
     _, token = issue_token(user, now=now)
     commit()
     return user, token
@@ -172,13 +181,14 @@ def specialist(user_id: int) -> User:
 
 
 @transaction
-def update_specialist(actor: User, user_id: int, data: dict) -> User:
-    """Admins change any profile; a specialist changes their own, except capacity and active."""
+def update_specialist(actor: User, user_id: int, data: dict, keep_proposals: bool = False) -> User:
+    """Admins change any profile; a specialist changes their own, except capacity and active,
+    and their skills are proposals until verified (broker.people.skills)."""
     user = specialist(user_id)
     permissions.require_profile_change(actor, user_id, data, user.profile.partner)
     check_lead_change(actor, user.profile.partner, data)
     _check_profile(data)
-    _apply_profile(user, data)
+    _apply_profile(user, data, actor, keep_proposals)
     commit()
     return user
 

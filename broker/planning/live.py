@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from broker.errors import InvalidInput
 from broker.extensions import db
-from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.models import SpecialistProfile, TimeOff, User
 from broker.planning.engine_bridge import to_utc
 from broker.planning.scenario import Behaviour, Manager, Person, Routing, Scenario, Sla, Workload
 from broker.planning.workload import DEFAULT_SKILLS
+from broker.routing.store import verified_skills
 from sla.models import BusinessCalendar, SlaPolicy
 from tasks.models import Brief, Task, TaskEvent
 
@@ -49,10 +50,7 @@ def live_scenario(now: datetime, config: dict | None = None) -> Scenario:
 
 def team(now: datetime) -> tuple:
     """Active specialists as scenario people (time off still to come included)."""
-    skills: dict = defaultdict(dict)
-    for uid, skill, level in db.session.execute(
-            select(SpecialistSkill.specialist_id, SpecialistSkill.skill, SpecialistSkill.level)):
-        skills[uid][skill] = level
+    skills = verified_skills()  # what routing counts: verified levels only
     off: dict = defaultdict(list)
     for uid, start, end in db.session.execute(
             select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):

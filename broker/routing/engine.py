@@ -153,9 +153,18 @@ class Round:
             return "no active specialist"
         for skill, level in skills:
             if not (self.active & (self.levels[:, self.skill_index[skill]] >= level)).any():
-                return f"no active specialist has {skill} level {level}"
+                return f"no active specialist has {skill} level {level}" + self._unverified(skill, level)
         wanted = ", ".join(f"{skill} level {level}" for skill, level in skills)
         return f"no active specialist has all of {wanted}"
+
+    def _unverified(self, skill: str, level: int) -> str:
+        """Who proposed the level a task waits for, which routing does not count until verified."""
+        names = [s.name for row, s in enumerate(self.specialists)
+                 if self.active[row] and s.proposed.get(skill, 0) >= level]
+        if not names:
+            return ""
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return f" verified ({shown} proposed it; an admin or manager has yet to verify)"
 
     # --- score ----------------------------------------------------------------------------------
 

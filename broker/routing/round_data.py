@@ -46,6 +46,7 @@ class SpecialistInput:
     off_now: bool = False  # on time off at the round's instant
     auto_accept: bool = False
     hourly_cost: float | None = None  # for the cost factor; None: not set (scores as the dearest)
+    proposed: dict = field(default_factory=dict)  # skill -> a level proposed, not verified yet
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select, text
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
+from broker.people.skills import routing_level
 from broker.routing.round_data import SpecialistInput, TaskInput
 from broker.worktime.arithmetic import WorkWeek
 from sla.models import SlaClock
@@ -95,10 +96,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
         .where(User.active.is_(True), SpecialistProfile.active.is_(True))
         .order_by(User.id)).all()
-    skills: dict = defaultdict(dict)
-    for uid, skill, level in db.session.execute(
-            select(SpecialistSkill.specialist_id, SpecialistSkill.skill, SpecialistSkill.level)):
-        skills[uid][skill] = level
+    skills, proposed = skill_levels()
     off: dict = defaultdict(list)
     for uid, start, end in db.session.execute(
             select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
@@ -110,8 +108,31 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id])),
         on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
         off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
-        hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost))
+        hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost),
+        proposed=proposed.get(p.id, {}))
         for p in people]
+
+
+def verified_skills() -> dict:
+    """{specialist id: {skill: level}} with the levels routing counts: verified ones only
+    (broker.people.skills); a skill only proposed is left out."""
+    return skill_levels()[0]
+
+
+def skill_levels() -> tuple[dict, dict]:
+    """The levels routing counts by specialist, and the higher levels proposed and not verified
+    yet (which only explanations mention)."""
+    counted: dict = defaultdict(dict)
+    proposed: dict = defaultdict(dict)
+    for uid, skill, level, verified in db.session.execute(
+            select(SpecialistSkill.specialist_id, SpecialistSkill.skill, SpecialistSkill.level,
+                   SpecialistSkill.verified_level)):
+        counts = routing_level(level, verified)
+        if counts is not None:
+            counted[uid][skill] = counts
+        if counts is None or level > counts:
+            proposed[uid][skill] = level
+    return counted, proposed
 
 
 def _loads() -> dict:

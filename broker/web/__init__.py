@@ -51,6 +51,10 @@ def _zone(tz: str):
 
 def register_web(app):
     from broker.web import (  # noqa: F401  (routes
+        admin_people_views,
+        admin_person_views,
+        admin_sla_views,
+        admin_work_type_views,
         auth_views,
         brief_views,
         cost_views,

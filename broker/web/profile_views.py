@@ -29,6 +29,7 @@ def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_er
         errors=errors or {}, time_off=[t for t in profile.time_off if t.ends_at > now],
         time_off_form=time_off_form or {}, time_off_errors=time_off_errors or {},
         timezones=pf.timezone_names(), span_hint=pf.SPAN_HINT,
+        verification={s.skill: s for s in profile.skills},
     ), status
 
 
@@ -82,7 +83,9 @@ def update_profile():
             errors["fields"][key] = exc.message
     if any(errors.values()):
         return _render(form, rows, errors, status=422)
-    flash("Your profile is saved.")
+    pending = [s.skill for s in current_user.profile.skills if not s.verified]
+    flash("Your profile is saved." + (f" New levels ({', '.join(pending)}) count for routing once an "
+                                      "admin or manager verifies them." if pending else ""))
     return redirect(url_for("web.profile"))
 
 

@@ -1,14 +1,14 @@
 """time logged per task, hourly costs, brief budgets and results, partners and their leads
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

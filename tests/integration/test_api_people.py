@@ -76,7 +76,8 @@ def test_create_and_read_specialist(client, make):
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['api_token']}"}).json
     assert me["role"] == "specialist" and me["id"] == created["id"]
     shown = client.get(f"/api/v1/specialists/{created['id']}", headers=m.headers).json
-    assert shown["skills"] == sorted(SPECIALIST["skills"], key=lambda s: s["skill"])
+    assert shown["skills"] == sorted(({**s, "verified": True, "verified_level": s["level"]}
+                                      for s in SPECIALIST["skills"]), key=lambda s: s["skill"])
     assert "api_token" not in shown
     listed = client.get("/api/v1/specialists?skill=after_effects", headers=m.headers).json
     assert [s["id"] for s in listed] == [created["id"]]

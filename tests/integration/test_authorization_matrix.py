@@ -139,6 +139,11 @@ def managers_token(w) -> dict:
     return {"token_id": token_id}
 
 
+def fresh_specialist(w) -> dict:
+    """A specialist of its own, for an admin to change without touching the world's."""
+    return {"user_id": w.make.specialist().id}
+
+
 def account(w) -> dict:
     """A fresh user for an admin to change."""
     return {"user_id": w.make.user("manager").id}
@@ -195,6 +200,11 @@ def new_specialist(w) -> dict:
             "skills": [{"skill": "premiere_pro", "level": 3}], "working_hours": {}}
 
 
+def csv_body(w) -> dict:
+    return {"csv": "email,name,timezone,skills,hours\n"
+                   f"csv{_next()}@example.com,New,Asia/Manila,figma:3,mon-fri 09:00-17:00\n"}
+
+
 def time_off(w) -> dict:
     start = utcnow() + timedelta(days=200 + 3 * _next())
     return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=1)).isoformat()}
@@ -216,6 +226,17 @@ POLICY = [{"work_type": "design", "priority": "low", "ack_hours": 8, "turnaround
 PROFILE_FORM = {"timezone": "Asia/Manila", "capacity": "500", "hours-mon": "00:00-23:59",
                 "skill_rows": "2", "skill-0-name": "premiere_pro", "skill-0-level": "5",
                 "skill-1-name": "google_ads", "skill-1-level": "5"}
+
+ADMIN_PROFILE_FORM = {"name": "Renamed", "timezone": "Asia/Manila", "capacity": "5",
+                      "hours-mon": "00:00-23:59", "routed": "1", "skill_rows": "1",
+                      "skill-0-name": "premiere_pro", "skill-0-level": "5"}
+POLICY_FORM = {"design-low-ack": "8", "design-low-turnaround": "24", "design-low-warn": "75",
+               "design-low-calendar": "business"}
+
+
+def person_form(w) -> dict:
+    return {"email": f"person{_next()}@example.com", "name": "New", "role": "manager",
+            "timezone": "UTC"}
 
 
 def time_off_form(w) -> dict:
@@ -240,6 +261,13 @@ MATRIX = [
         {"name": "Renamed"}),
     Row("POST", "/api/v1/specialists/<id:user_id>/time-off", "201 403 403 201 403 401 401",
         profile, time_off),
+    Row("POST", "/api/v1/specialists/<id:user_id>/skills/verify", "200 200 200 403 403 401 401",
+        profile, {"skills": [{"skill": "premiere_pro", "level": 5}]}),
+    Row("POST", "/api/v1/specialists/<id:user_id>/skills/reject", "200 200 200 403 403 401 401",
+        profile, {"skills": ["premiere_pro"]}),
+    Row("GET", "/api/v1/skills/proposals", "200 200 200 403 403 401 401"),
+    Row("POST", "/api/v1/specialists/import/preview", "200 403 403 403 403 401 401", body=csv_body),
+    Row("POST", "/api/v1/specialists/import", "201 403 403 403 403 401 401", body=csv_body),
     Row("GET", "/api/v1/work-types", "200 200 200 200 200 401 401"),
     Row("GET", "/api/v1/briefs", "200 200 200 403 403 401 401"),
     Row("POST", "/api/v1/briefs", "403 201 201 403 403 401 401", body=brief_body),
@@ -336,6 +364,32 @@ MATRIX = [
     Row("POST", "/admin/webhooks/<id:endpoint_id>/delete", "302 403 403 403 403 302", endpoint, {}),
     Row("POST", "/admin/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver",
         "302 403 403 403 403 302", delivery, {}),
+    Row("GET", "/admin/people", "200 403 403 403 403 302"),
+    Row("POST", "/admin/people", "200 403 403 403 403 302", body=person_form),
+    Row("POST", "/admin/people/import", "200 403 403 403 403 302", body=lambda w: {
+        "csv": csv_body(w)["csv"], "action": "import"}),
+    Row("POST", "/admin/people/<id:user_id>/account", "302 403 403 403 403 302", account,
+        {"active": "0"}),
+    Row("GET", "/admin/people/<id:user_id>", "200 403 403 403 403 302", profile),
+    Row("POST", "/admin/people/<id:user_id>", "302 403 403 403 403 302", fresh_specialist,
+        ADMIN_PROFILE_FORM),
+    Row("POST", "/admin/people/<id:user_id>/skills/verify", "302 403 403 403 403 302", profile,
+        {"skill": "premiere_pro", "level": "5"}),
+    Row("POST", "/admin/people/<id:user_id>/skills/reject", "302 403 403 403 403 302", profile,
+        {"skill": "premiere_pro"}),
+    Row("POST", "/admin/people/<id:user_id>/time-off", "302 403 403 403 403 302", profile,
+        time_off_form),
+    Row("GET", "/admin/sla", "200 403 403 403 403 302"),
+    Row("POST", "/admin/sla/policies", "302 403 403 403 403 302", body=POLICY_FORM),
+    Row("POST", "/admin/sla/calendars", "302 403 403 403 403 302", body=lambda w: {
+        "name": f"cal-{_next()}", "timezone": "UTC", "hours-mon": "09:00-17:00"}),
+    Row("POST", "/admin/sla/calendars/<string(maxlength=64):name>", "302 403 403 403 403 302",
+        business, {"timezone": "America/New_York", "hours-mon": "09:00-17:00"}),
+    Row("GET", "/admin/work-types", "200 403 403 403 403 302"),
+    Row("POST", "/admin/work-types", "302 403 403 403 403 302", body=lambda w: {
+        "slug": f"type_{_next()}", "name": "Podcasts", "skills": "audition:3"}),
+    Row("POST", "/admin/work-types/<string(maxlength=64):slug>", "302 403 403 403 403 302",
+        lambda w: {"slug": "design"}, {"name": "Design", "skills": "figma:3"}),
     Row("GET", "/planning", "200 200 200 403 403 302"),
     Row("POST", "/planning", "422 422 422 403 403 302", body={"source": "nowhere"}),
     Row("GET", "/planning/runs/<id:run_id>", "200 200 200 403 403 302", planning_run),
@@ -462,6 +516,28 @@ PARTNER_LEADS = {
     ("POST", "/partner/specialists/<id:user_id>", "profile"): "302 403",
     ("POST", "/partner/specialists/<id:user_id>/time-off", "profile"): "302 403",
     ("POST", "/slack/interactions", L): "503 503",
+    # the admin pages and skill verification (issue 11): nothing for partner leads
+    ("POST", "/api/v1/specialists/<id:user_id>/skills/verify", "profile"): "403 403",
+    ("POST", "/api/v1/specialists/<id:user_id>/skills/reject", "profile"): "403 403",
+    ("GET", "/api/v1/skills/proposals", L): "403 403",
+    ("POST", "/api/v1/specialists/import/preview", L): "403 403",
+    ("POST", "/api/v1/specialists/import", L): "403 403",
+    ("GET", "/admin/people", L): "403 403",
+    ("POST", "/admin/people", L): "403 403",
+    ("POST", "/admin/people/import", L): "403 403",
+    ("POST", "/admin/people/<id:user_id>/account", "account"): "403 403",
+    ("GET", "/admin/people/<id:user_id>", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>", "fresh_specialist"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/skills/verify", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/skills/reject", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/time-off", "profile"): "403 403",
+    ("GET", "/admin/sla", L): "403 403",
+    ("POST", "/admin/sla/policies", L): "403 403",
+    ("POST", "/admin/sla/calendars", L): "403 403",
+    ("POST", "/admin/sla/calendars/<string(maxlength=64):name>", "business"): "403 403",
+    ("GET", "/admin/work-types", L): "403 403",
+    ("POST", "/admin/work-types", L): "403 403",
+    ("POST", "/admin/work-types/<string(maxlength=64):slug>", L): "403 403",
 }
 LEAD_CASES = ("partner_lead", "other_partner_lead")
 

@@ -23,12 +23,26 @@ def test_demo_fills_an_empty_database_and_prints_working_logins(app, ctx):
     assert "http://127.0.0.1:5000/login" in result.output and "broker-demo" in result.output
 
     _check_people()
+    _check_proposals()
     _check_tasks(started)
     _check_printed_tokens(app, result.output)
     _check_manager_login(app)
     again = app.test_cli_runner().invoke(args=["demo"])
     assert again.exit_code == 1 and "not empty" in again.output
     assert app.test_cli_runner().invoke(args=["demo", "--if-empty"]).exit_code == 0
+
+
+def _check_proposals():
+    """Two skill levels wait for an admin on /admin/people; routing does not count them yet."""
+    from broker.people.verification import pending_proposals
+    from broker.routing.store import verified_skills
+    waiting = {(u.email.split("@")[0], s.skill, s.level, s.verified_level)
+               for s, u, _ in db.session.execute(pending_proposals())}
+    assert waiting == {("paolo.santos", "premiere_pro", 5, 4),
+                       ("kristine.villanueva", "after_effects", 3, None)}
+    counted = verified_skills()
+    paolo = db.session.scalar(select(User.id).where(User.email.startswith("paolo.santos@")))
+    assert counted[paolo]["premiere_pro"] == 4
 
 
 def test_demo_refuses_a_database_with_users_unless_if_empty(app, make):

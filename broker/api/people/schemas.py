@@ -95,6 +95,36 @@ class MePatchSchema(Schema):
 class SkillSchema(Schema):
     skill = fields.String(required=True, validate=SLUG)
     level = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    verified = fields.Boolean(dump_only=True, metadata={
+        "description": "Whether an admin or manager stands behind this level; routing counts "
+                       "only verified levels."})
+    verified_level = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "The level last verified (null: never); routing counts the lower of it "
+                       "and `level`."})
+
+
+class SkillsVerifySchema(Schema):
+    skills = fields.List(fields.Nested(SkillSchema), required=True,
+                         validate=validate.Length(min=1, max=100))
+
+
+class SkillsRejectSchema(Schema):
+    skills = fields.List(fields.String(validate=SLUG), required=True,
+                         validate=validate.Length(min=1, max=100))
+
+
+class ProposalSchema(Schema):
+    """A skill level a specialist proposed that no admin or manager has verified yet."""
+
+    specialist_id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    timezone = fields.String()
+    partner = fields.String(allow_none=True)
+    skill = fields.String()
+    level = fields.Integer(metadata={"description": "The proposed level."})
+    verified_level = fields.Integer(allow_none=True, metadata={
+        "description": "The level routing counts now (null: the skill does not count yet)."})
 
 
 class TimeOffSchema(Schema):
@@ -177,7 +207,8 @@ def specialist_view(user, token: str | None = None, viewer=None) -> dict:
     p = user.profile
     view = {
         "id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone,
-        "skills": [{"skill": s.skill, "level": s.level} for s in p.skills],
+        "skills": [{"skill": s.skill, "level": s.level, "verified": s.verified,
+                    "verified_level": s.verified_level} for s in p.skills],
         "working_hours": p.working_hours, "capacity": p.capacity, "active": p.active,
         "partner": p.partner, "auto_accept": p.auto_accept, "time_off": p.time_off,
     }
@@ -186,3 +217,40 @@ def specialist_view(user, token: str | None = None, viewer=None) -> dict:
     if token:
         view["api_token"] = token
     return view
+
+
+def proposal_view(row, user, partner) -> dict:
+    """The flat dict that ProposalSchema dumps, from a skill row, its specialist and partner."""
+    return {"specialist_id": user.id, "name": user.name, "email": user.email,
+            "timezone": user.timezone, "partner": partner,
+            "skill": row.skill, "level": row.level, "verified_level": row.verified_level}
+
+
+class ImportSchema(Schema):
+    csv = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000), metadata={
+        "description": "CSV text with the header email,name,timezone,skills,hours,capacity,partner; "
+                       "skills like premiere_pro:4;after_effects:3, hours like "
+                       "mon-fri 09:00-17:00; sat 10:00-14:00."})
+
+
+class ImportRowSchema(Schema):
+    line = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ImportPreviewSchema(Schema):
+    valid = fields.Boolean(metadata={"description": "Whether importing this file would store every row."})
+    problems = fields.List(fields.String(), metadata={"description": "Problems of the file as a whole."})
+    rows = fields.List(fields.Nested(ImportRowSchema))
+
+
+class ImportResultSchema(Schema):
+    created = fields.List(fields.Nested(SpecialistWithTokenSchema))
+
+
+def preview_view(checked) -> dict:
+    return {"valid": checked.valid, "problems": checked.problems,
+            "rows": [{"line": r.line, "email": r.typed["email"], "name": r.typed["name"],
+                      "errors": r.errors} for r in checked.rows]}

@@ -5,12 +5,13 @@ from sqlalchemy import select
 
 from broker.api.auth import authenticated
 from broker.api.blueprint import Blueprint
-from broker.api.pagination import page_of
+from broker.api.pagination import page_of, page_of_rows
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
 from broker.extensions import db
-from broker.people import accounts, permissions, services
+from broker.people import accounts, importing, permissions, services, verification
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
+from broker.timeutil import utcnow
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
 
@@ -91,6 +92,30 @@ class Specialists(MethodView):
         return s.specialist_view(user, token)
 
 
+@blp.route("/specialists/import/preview")
+class ImportPreview(MethodView):
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
+    @blp.arguments(s.ImportSchema)
+    @blp.response(200, s.ImportPreviewSchema)
+    def post(self, data):
+        """Check a CSV file of specialists row by row (admin); nothing is stored."""
+        return s.preview_view(importing.preview(g.user, data["csv"]))
+
+
+@blp.route("/specialists/import")
+class Import(MethodView):
+    @authenticated(permissions.MANAGE_PEOPLE)
+    @blp.errors(401, 403)
+    @blp.arguments(s.ImportSchema)
+    @blp.response(201, s.ImportResultSchema)
+    def post(self, data):
+        """Create every specialist of a CSV file, each with an API token shown once, or none:
+        a 422 names each bad row's problems by line and column."""
+        made = importing.import_specialists(g.user, data["csv"], utcnow())
+        return {"created": [s.specialist_view(user, token) for user, token in made]}
+
+
 @blp.route("/specialists/<id:user_id>")
 class Specialist(MethodView):
     @authenticated()
@@ -124,3 +149,37 @@ class TimeOff(MethodView):
     def post(self, data, user_id):
         """Book time off for a specialist."""
         return services.add_time_off(g.user, user_id, **data)
+
+
+@blp.route("/specialists/<id:user_id>/skills/verify")
+class VerifySkills(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403, 404)
+    @blp.arguments(s.SkillsVerifySchema)
+    @blp.response(200, s.SpecialistSchema)
+    def post(self, data, user_id):
+        """Verify skills at the levels given (admins and managers); routing counts them at once."""
+        return s.specialist_view(verification.verify_skills(g.user, user_id, data["skills"]))
+
+
+@blp.route("/specialists/<id:user_id>/skills/reject")
+class RejectSkills(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403, 404)
+    @blp.arguments(s.SkillsRejectSchema)
+    @blp.response(200, s.SpecialistSchema)
+    def post(self, data, user_id):
+        """Turn down proposed levels: a raise falls back to the verified level, a new skill goes."""
+        return s.specialist_view(verification.reject_proposals(g.user, user_id, data["skills"]))
+
+
+@blp.route("/skills/proposals")
+class SkillProposals(MethodView):
+    @authenticated(permissions.VERIFY_SKILLS)
+    @blp.errors(401, 403)
+    @blp.response(200, s.ProposalSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Every skill level a specialist proposed that nobody has verified yet."""
+        rows = page_of_rows(verification.pending_proposals(), pagination_parameters)
+        return [s.proposal_view(*row) for row in rows]
