@@ -76,12 +76,13 @@ def register_models():
 def register_subscribers():
     """Connect the domain packages that follow task events (tasks never imports them): each
     receiver only gathers work in the caller's transaction, and COMMIT_STEPS writes it."""
+    from broker.routing.wakeups import request_round_on_commit
     from notifications.outbox import queue_notifications_on_commit
     from notifications.webhooks.outbox import queue_webhook_deliveries_on_commit
     from sla.tracking import mark_clocks_on_commit
     from tasks.signals import task_event_recorded
     for receiver in (mark_clocks_on_commit, queue_notifications_on_commit,
-                     queue_webhook_deliveries_on_commit):
+                     queue_webhook_deliveries_on_commit, request_round_on_commit):
         task_event_recorded.connect(receiver, weak=False)  # blinker keeps one per receiver
     register_commit_steps()
 
@@ -89,8 +90,11 @@ def register_subscribers():
 def register_commit_steps():
     """What every transaction writes just before it commits, in this order: first the SLA clocks
     of tasks whose history moved (which may record an `sla_recomputed` event), then the outbox
-    rows and the webhook deliveries of every event recorded, that one included."""
+    rows and the webhook deliveries of every event recorded, that one included, and last the
+    wake-ups those asked for (a routing round for newly queued work or a freed place, delivery
+    for urgent notifications and webhook deliveries), sent only if the transaction commits."""
     from broker.db_events import CommitStep, run_before_commit
+    from broker.wakeups import WAKEUPS, send_wakeups_in
     from notifications.outbox import NOTIFICATIONS, insert_notifications_in
     from notifications.webhooks.outbox import WEBHOOK_DELIVERIES, insert_webhook_deliveries_in
     from sla.tracking import CLOCKS, recompute_clocks_in
@@ -98,6 +102,7 @@ def register_commit_steps():
         CommitStep(CLOCKS, recompute_clocks_in),
         CommitStep(NOTIFICATIONS, insert_notifications_in),
         CommitStep(WEBHOOK_DELIVERIES, insert_webhook_deliveries_in),
+        CommitStep(WAKEUPS, send_wakeups_in),
     ])
 
 

@@ -1,6 +1,7 @@
 """APScheduler wiring: one declared job list, one elected scheduler however many workers run."""
 import fcntl
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from sqlalchemy import text
 
 from broker.db_events import writing
 from broker.extensions import db
+from broker.scheduler_wakeups import start_wakeups
 from broker.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -82,16 +84,29 @@ def scheduler_state(app) -> dict:
             "jobs": [job.name for job in JOBS]}
 
 
-def _guarded(app, job: Job):
+def _guarded(app, job: Job, busy: "threading.Lock | None" = None, wait: bool = False):
+    """The job in an app context, logged and surviving its failures. With `busy`, one run of the
+    job at a time: a run that finds another under way waits for it (`wait`, a wake-up: the
+    change it was woken for may have come after that run's reads) or leaves it the work."""
     def run():
-        with app.app_context(), writing():
-            try:
-                result = job.run(utcnow())
-                log.info("job %s done: %s", job.name, result)
-            except Exception:
-                db.session.rollback()
-                log.exception("job %s failed; it will run again at its next interval", job.name)
+        if busy is not None and not busy.acquire(blocking=wait):
+            return
+        try:
+            _run(app, job)
+        finally:
+            if busy is not None:
+                busy.release()
     return run
+
+
+def _run(app, job: Job):
+    with app.app_context(), writing():
+        try:
+            result = job.run(utcnow())
+            log.info("job %s done: %s", job.name, result)
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s failed; it will run again at its next interval", job.name)
 
 
 class Election:
@@ -144,9 +159,9 @@ class Election:
         return self.held is not None
 
 
-def _add_jobs(app, scheduler, seconds: dict):
+def _add_jobs(app, scheduler, seconds: dict, busy: dict):
     for job in JOBS:
-        scheduler.add_job(_guarded(app, job), "interval", seconds=seconds[job.name], id=job.name,
+        scheduler.add_job(_guarded(app, job, busy[job.name]), "interval", seconds=seconds[job.name], id=job.name,
                           name=job.name, next_run_time=utcnow(), coalesce=True,
                           max_instances=1, replace_existing=True)
 
@@ -156,8 +171,11 @@ def start(app, blocking: bool = False):
     seconds = intervals(app)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     election = Election(app)
+    busy = {job.name: threading.Lock() for job in JOBS}  # one run of a job at a time
     state = {"scheduler": scheduler, "role": "standby", "election": election}
     app.extensions[STATE_KEY] = state
+    state["woken"] = start_wakeups(app, {job.name: _guarded(app, job, busy[job.name], wait=True)
+                                         for job in JOBS}, lambda: state["role"] == "leader")
 
     def campaign():
         if state["role"] == "leader" and not election.still_held():
@@ -168,9 +186,19 @@ def start(app, blocking: bool = False):
         if state["role"] == "standby" and election.try_acquire():
             state["role"] = "leader"
             log.info("this process is the scheduler leader")
-            _add_jobs(app, scheduler, seconds)
+            _add_jobs(app, scheduler, seconds, busy)
 
     scheduler.add_job(campaign, "interval", seconds=seconds["election"], id="election",
                       name="election", next_run_time=utcnow())
     scheduler.start()
     return scheduler
+
+
+def stop(app):
+    """Stop this process's scheduler and its wake-ups, and give up the election (tests, shutdown)."""
+    state = app.extensions.pop(STATE_KEY, None)
+    if state is not None:
+        state["woken"].stop()
+        if state["scheduler"].running:
+            state["scheduler"].shutdown(wait=True)
+        state["election"].release()

@@ -12,6 +12,7 @@ from broker.db_events import gathered
 from broker.extensions import db
 from broker.people.models import User
 from broker.people.roles import ADMIN
+from broker.wakeups import DELIVER, request_on_commit
 from notifications import kinds
 from notifications.models import IN_DIGEST, QUEUED, Notification
 from tasks.models import Task, TaskEvent
@@ -57,6 +58,8 @@ def insert_notifications_in(session, pending: list):
     session.flush()
     session.execute(insert(Notification.__table__), [
         {**row, "task_id": task.id, "event_id": event.id} for task, event, row in pending])
+    if any(row["urgent"] for _, _, row in pending):
+        request_on_commit(session, DELIVER)  # urgent ones go out right after this commit
 
 
 def _active_admin_ids(session) -> list[int]:

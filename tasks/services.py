@@ -3,8 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import defer, selectinload
 
 from broker.bulk import insert_with_ids
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
@@ -178,6 +177,21 @@ class RoutedOffer:
     auto_accept: bool = False
 
 
+@dataclass(frozen=True)
+class StoredEvent:
+    """A task event written in bulk, as its subscribers read it: already stored, so not one ORM
+    object each (building thousands of TaskEvents cost a routing round a tenth of its time)."""
+
+    id: int
+    task_id: int
+    type: str
+    from_state: str | None
+    to_state: str | None
+    actor_id: int | None
+    at: datetime
+    details: dict
+
+
 def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
     """Offer each task to its routed specialist, inside the routing round's transaction.
 
@@ -190,47 +204,49 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
     by_id = {o.task_id: o for o in offers}
     if not by_id:
         return []
-    tasks = db.session.scalars(select(Task).where(Task.id.in_(by_id))
-                               .options(selectinload(Task.brief))).all()
+    queued = db.session.execute(select(Task.id, Task.version).where(
+        Task.id.in_(by_id), Task.state == lifecycle.QUEUED)).all()
+    rows, events = [], []
+    for task_id, version in queued:
+        rows.append(_offer_row(task_id, version, by_id[task_id], now, events))
+    _write_rows(rows)
+    # Read back as written (no per-attribute bookkeeping), for the subscribers; not the
+    # explanations just written.
+    placed = db.session.scalars(select(Task).where(Task.id.in_([r["b_id"] for r in rows]))
+                                .options(selectinload(Task.brief), defer(Task.routing))
+                                .execution_options(populate_existing=True)).all()
+    tasks = {task.id: task for task in placed}
     # The people these events concern, loaded once: subscribers find them in the identity map
     # (kept referenced here: the identity map holds objects weakly).
-    people = {o.specialist_id for o in offers} | {t.brief.owner_id for t in tasks}
+    people = {o.specialist_id for o in offers} | {t.brief.owner_id for t in placed}
     held = db.session.scalars(select(User).where(User.id.in_(people))).all()
-    placed, rows, events = [], [], []
-    for task in tasks:
-        if task.state == lifecycle.QUEUED:
-            rows.append(_place_offer(task, by_id[task.id], now, events))
-            placed.append(task)
-    _write_rows(rows)
     ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
     with db.session.no_autoflush:
-        for (task, row), id_ in zip(events, ids):
-            task_event_recorded.send(task, event=TaskEvent(id=id_, **row))  # already stored
+        for (task_id, row), id_ in zip(events, ids):
+            task_event_recorded.send(tasks[task_id], event=StoredEvent(id=id_, **row))
     del held
-    return placed
+    return list(placed)
 
 
-def _place_offer(task: Task, routed: RoutedOffer, now: datetime, events: list) -> dict:
+def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, events: list) -> dict:
     """The row's new values and its events (appended to `events`) for one offer."""
     values = {"state": lifecycle.OFFERED, "assignee_id": routed.specialist_id,
               "offer_expires_at": routed.expires_at, "accepted_at": None,
-              "routing": routed.note, "version": task.version + 1}
+              "routing": routed.note, "version": version + 1}
     steps = [("offer", {"specialist_id": routed.specialist_id,
                         "expires_at": routed.expires_at.isoformat(),
                         "summary": routed.note.get("summary")})]
     if routed.auto_accept:
         values.update(state=lifecycle.IN_PROGRESS, offer_expires_at=None, accepted_at=now)
         steps.append(("accept", {"specialist_id": routed.specialist_id, "auto_accept": True}))
-    state = task.state
+    state = lifecycle.QUEUED
     for action, details in steps:
         target = lifecycle.next_state(state, action)
-        events.append((task, {"task_id": task.id, "type": lifecycle.ACTIONS[action].event,
-                              "from_state": state, "to_state": target, "actor_id": None,
-                              "at": now, "details": details}))
+        events.append((task_id, {"task_id": task_id, "type": lifecycle.ACTIONS[action].event,
+                                 "from_state": state, "to_state": target, "actor_id": None,
+                                 "at": now, "details": details}))
         state = target
-    for key, value in values.items():  # subscribers and later reads see the new values
-        set_committed_value(task, key, value)
-    return {"b_id": task.id, "b_version": values["version"] - 1, **values}
+    return {"b_id": task_id, "b_version": version, **values}
 
 
 def _write_rows(rows: list[dict]):

@@ -4,6 +4,7 @@
 answered it (a client killed while Slack holds its request never hears back)."""
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -28,7 +29,7 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                request = {"path": self.path, "body": body, "answered": False}
+                request = {"path": self.path, "body": body, "answered": False, "at": time.monotonic()}
                 with fake._lock:
                     fake.received.append(request)
                 fake._answer(self, request)

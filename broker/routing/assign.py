@@ -25,6 +25,7 @@ from broker.routing.round_data import Candidate, Decision
 TOP = 3            # candidates kept in each explanation
 ALTERNATIVES = 16  # best specialists per task given an arc
 PER_PLACE = 2      # best tasks per free place of each specialist given an arc
+SHORTLIST = 160    # most specialists a task of a skill signature is scored against
 CLASS_WORTH = 20.0  # more than any one task's score can be (the weights sum to 12)
 SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
 
@@ -58,12 +59,27 @@ def eligible_pairs(rnd: Round):
     round uses (ranking by a first place crowds every task onto the same popular few)."""
     n_people = len(rnd.specialists)
     open_people = rnd.ready & (rnd.room > 0)
-    t, j = np.nonzero(rnd.qualified[rnd.sig] & open_people[None, :])
+    t, j = np.nonzero(_shortlists(rnd, open_people)[rnd.sig])
     banned = [tt * n_people + jj for tt, ex in enumerate(rnd.excluded) for jj in ex]
     if banned:
         keep = ~np.isin(t * n_people + j, banned)
         t, j = t[keep], j[keep]
     return t, j, rnd.score(t, j, np.maximum(rnd.room[j] - 1, 0)).total
+
+
+def _shortlists(rnd: Round, open_people: np.ndarray) -> np.ndarray:
+    """Per skill signature, the open specialists its tasks are scored against: all who qualify,
+    or on a large team the SHORTLIST best for the signature's first task, so that a round's
+    cost grows with its tasks, not with tasks x team (a 1,000-person team never reaches it)."""
+    lists = rnd.qualified & open_people[None, :]
+    first = np.full(len(lists), -1)
+    first[rnd.sig[::-1]] = np.arange(len(rnd.sig))[::-1]  # each signature's first task
+    for s in np.flatnonzero(lists.sum(axis=1) > SHORTLIST):
+        who = np.flatnonzero(lists[s])
+        value = rnd.score(np.full(len(who), first[s]), who, np.maximum(rnd.room[who] - 1, 0)).total
+        lists[s] = False
+        lists[s, who[np.argsort(-value, kind="stable")[:SHORTLIST]]] = True
+    return lists
 
 
 def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -130,10 +146,17 @@ def solve(rnd: Round, plan: Plan, t, j, k, value):
 def fill_waiting(rnd: Round, plan: Plan):
     """Waiting tasks, most urgent first, take any free place they are eligible for."""
     used = (plan.occupant >= 0).sum(axis=1)
+    # Only the few specialists the flow left a free place matter (not the whole team per task).
+    roomy = np.flatnonzero(rnd.ready & (rnd.room > used))
+    waiting = (plan.spec < 0) & (plan.eligible > 0)
+    waiting[waiting] = rnd.qualified[rnd.sig[waiting]][:, roomy].any(axis=1)  # skills fit a room
     for t in rnd.order():
-        if plan.spec[t] >= 0 or not plan.eligible[t]:
+        if not len(roomy):
+            break
+        if not waiting[t]:
             continue
-        who = rnd.eligible(t, used)
+        who = roomy[rnd.qualified[rnd.sig[t], roomy] & (rnd.room[roomy] > used[roomy])]
+        who = who[~np.isin(who, rnd.excluded[t])] if len(rnd.excluded[t]) else who
         who = who[(plan.occupant[who] < 0).any(axis=1)] if len(who) else who
         if not len(who):
             continue
@@ -143,6 +166,8 @@ def fill_waiting(rnd: Round, plan: Plan):
         b, c = int(who[best]), int(free[best])
         plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
         used[b] += 1
+        if used[b] >= rnd.room[b]:
+            roomy = roomy[roomy != b]
 
 
 def decisions(rnd: Round, plan: Plan) -> list[Decision]:

@@ -1,11 +1,10 @@
 """Words and numbers for each routing decision, as stored on the task and shown to people."""
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import numpy as np
 
 from broker.routing.engine import Round
 from broker.routing.round_data import FACTORS, Candidate, Decision
+from broker.routing.timeline import NEVER
+from broker.timeutil import zone
 from broker.worktime.arithmetic import working_spans
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -24,11 +23,14 @@ class Explainer:
     def __init__(self, rnd: Round):
         self.rnd, self.now = rnd, rnd.now
         self._availability: dict = {}
+        self._starts: dict = {}  # position -> starts_at, as written
         self._tasks = {t.id: t for t in rnd.tasks}
+        self._decided_at = rnd.now.isoformat()
+        self._weights = [float(w) for w in rnd.weights]
 
     def explain(self, decision: Decision) -> dict:
         task = self._tasks[decision.task_id]
-        base = {"decided_at": self.now.isoformat(), "considered": decision.considered,
+        base = {"decided_at": self._decided_at, "considered": decision.considered,
                 "target_at": task.target_at.isoformat(), "target_source": task.target_source}
         if decision.specialist_id is None:
             return {**base, "outcome": "waiting", "reason": decision.reason,
@@ -40,15 +42,18 @@ class Explainer:
                 "cost_decided": self._cost_decided(decision)}
 
     def _candidate(self, entry: Candidate) -> dict:
-        who = self.rnd.specialists[entry.position]
+        pos = entry.position
+        who = self.rnd.specialists[pos]
         finish_at = self.now + timedelta(hours=min(entry.finishes, 24 * 365 * 5))
         margin = entry.target - entry.finishes
+        if pos not in self._starts:
+            self._starts[pos] = (self.now + timedelta(hours=entry.starts)).isoformat()
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
             "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, entry.factors)},
-            "availability": self.availability(entry.position),
-            "starts_at": (self.now + timedelta(hours=entry.starts)).isoformat(),
+            "availability": self.availability(pos),
+            "starts_at": self._starts[pos],
             "finishes_at": finish_at.isoformat(),
             "finish": f"projected finish {_local(finish_at, who.tz)} local, "
                       + (f"{margin:.1f} h before the target" if margin >= 0
@@ -59,7 +64,7 @@ class Explainer:
         """'working now until 16:00 local' or 'off now (06:30 local); starts 07:00 local, in 0.5 h'."""
         if pos not in self._availability:
             who = self.rnd.specialists[pos]
-            first = next(working_spans(who.week, self.now), None)
+            first = self._first_span(pos)
             here = _local(self.now, who.tz, clock_only=True)
             if first is None:
                 text = "no working hours ahead"
@@ -71,6 +76,15 @@ class Explainer:
                         f"in {hours:.1f} h")
             self._availability[pos] = text
         return self._availability[pos]
+
+    def _first_span(self, pos: int):
+        """The specialist's next working span, from the round's finish table (no calendar work),
+        or from the calendar itself when it lies beyond the table's reach."""
+        start, end = self.rnd.table.first_span[pos]
+        if start >= NEVER / 2:
+            return next(working_spans(self.rnd.specialists[pos].week, self.now), None)
+        return (self.now + timedelta(seconds=round(start * 3600)),
+                self.now + timedelta(seconds=round(end * 3600)))
 
     def _summary(self, decision: Decision, candidates: list) -> str:
         win = candidates[0]
@@ -91,8 +105,8 @@ class Explainer:
     def _edge(self, decision: Decision) -> str:
         """The factor that put the winner furthest ahead of the runner-up."""
         first, second = decision.candidates[0], decision.candidates[1]
-        gain = (np.array(first.factors) - np.array(second.factors)) * self.rnd.weights
-        best = int(np.argmax(gain))
+        gain = [(a - b) * w for a, b, w in zip(first.factors, second.factors, self._weights)]
+        best = max(range(len(gain)), key=gain.__getitem__)  # the first of equals, as argmax
         if gain[best] <= 0:
             return "a tie broken by the roster order"
         if self._cost_decided(decision):
@@ -110,6 +124,6 @@ class Explainer:
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
     """'07:00' or 'Wed 07:00' in zone `tz` (English day names, whatever the locale)."""
-    local = at.astimezone(ZoneInfo(tz))
+    local = at.astimezone(zone(tz))
     clock = f"{local.hour:02d}:{local.minute:02d}"
     return clock if clock_only else f"{DAY_NAMES[local.weekday()]} {clock}"

@@ -1,5 +1,5 @@
 """Read a routing round's inputs from the database in a few set-based queries."""
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, select, text
@@ -33,12 +33,14 @@ def lock_round(is_postgres: bool):
 
 def queued_tasks(now: datetime, config: dict, is_postgres: bool,
                  only: set | None = None) -> tuple[list[TaskInput], dict]:
-    """Queued tasks as routing inputs (skipping rows another transaction holds) and their stored
-    routing notes by id (of the tasks in `only`, when given). A task's target is its hard due date,
-    else its SLA turnaround due instant, else a default per priority (ROUTING_DEFAULT_TARGET_HOURS)."""
+    """Queued tasks as routing inputs (skipping rows another transaction holds) and the reason
+    each was last said to wait, by id (of the tasks in `only`, when given). A task's target is
+    its hard due date, else its SLA turnaround due instant, else a default per priority
+    (ROUTING_DEFAULT_TARGET_HOURS)."""
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
-                    Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.routing,
+                    Task.due_at, Task.created_at, Task.needs_manager_overlap,
+                    Task.routing["reason"].as_string().label("reason"),  # not the whole explanation
                     Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
              .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
              .where(Task.state == lifecycle.QUEUED))
@@ -46,7 +48,9 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
         query = query.where(Task.id.in_(only))
     if is_postgres:
         query = query.with_for_update(of=Task, skip_locked=True)
-    rows = db.session.execute(query).all()
+    result = db.session.execute(query)
+    plain = namedtuple("QueuedRow", result.keys())  # SQLAlchemy rows read by name cost more
+    rows = [plain._make(r) for r in result]
     passed = _passed_on([r.id for r in rows])
     managers = _manager_weeks({r.owner_id for r in rows if r.needs_manager_overlap}, config)
     targets = config["ROUTING_DEFAULT_TARGET_HOURS"]
@@ -57,7 +61,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
         created_at=r.created_at, target_source=_target_source(r),
         needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
         excluded=frozenset(passed.get(r.id, ()))) for r in rows]
-    return tasks, {r.id: r.routing for r in rows}
+    return tasks, {r.id: r.reason for r in rows}
 
 
 def _target_source(row) -> str:

@@ -35,7 +35,10 @@ def _spans_from(week: WorkWeek, now: datetime):
 
 def finish_row(week: WorkWeek, now: datetime) -> np.ndarray:
     """Hours from `now` until k*STEP working hours are done, for k = 0 .. COLUMNS-1."""
-    starts, ends = _spans_from(week, now)
+    return _finish_row(*_spans_from(week, now))
+
+
+def _finish_row(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     row = np.full(COLUMNS, NEVER)
     if not len(starts):
         return row
@@ -54,12 +57,17 @@ class FinishTable:
 
     def __init__(self, weeks: list[WorkWeek], now: datetime):
         cache: dict = {}
-        rows = []
+        rows, first = [], []
         for week in weeks:
             if week.key not in cache:
-                cache[week.key] = finish_row(week, now)
-            rows.append(cache[week.key])
+                starts, ends = _spans_from(week, now)
+                cache[week.key] = (_finish_row(starts, ends),
+                                   (starts[0], ends[0]) if len(starts) else (NEVER, NEVER))
+            rows.append(cache[week.key][0])
+            first.append(cache[week.key][1])
         self.rows = np.vstack(rows) if rows else np.zeros((0, COLUMNS))
+        # Each specialist's next working span, in hours from now (NEVER: none within reach).
+        self.first_span = np.array(first, dtype=float).reshape(-1, 2)
         worked = self.rows[:, -1] - self.rows[:, 0]
         # Beyond the horizon, extrapolate at each specialist's average pace.
         self.pace = np.where(worked < NEVER / 2, worked / HORIZON, NEVER)

@@ -114,11 +114,14 @@ def admin_save_policies():
     return redirect(url_for("web.admin_sla"))
 
 
-def _calendar_data(form, name: str) -> tuple[dict, dict]:
+def _calendar_data(form, name: str, stored=None) -> tuple[dict, dict]:
+    """The calendar the form describes, over what is stored (a field this form does not show
+    keeps its value: the API replaces a calendar whole), and what could not be read."""
     hours, problems = pf.parse_hours(form)
     holidays = [d for d in re.split(r"[\s,;]+", form.get("holidays", "")) if d]
-    data = {"name": name, "timezone": form.get("timezone", "").strip(), "hours": hours,
-            "holidays": holidays}
+    kept = CalendarSchema(exclude=("updated_at",)).dump(stored) if stored is not None else {}
+    data = kept | {"name": name, "timezone": form.get("timezone", "").strip(), "hours": hours,
+                   "holidays": holidays}
     return data, {f"hours-{d}": p for d, p in problems.items()}
 
 
@@ -139,7 +142,9 @@ def _calendar_errors(messages: dict, holidays: list[str]) -> dict:
 def _save_calendar(name: str | None):
     """Create (`name` None: from the form) or replace a calendar; the page again on errors."""
     new = name is None
-    data, problems = _calendar_data(request.form, request.form.get("name", "").strip() if new else name)
+    stored = None if new else services.calendar(name)
+    data, problems = _calendar_data(request.form, request.form.get("name", "").strip() if new else name,
+                                    stored)
     try:
         loaded = CalendarSchema().load(data)
     except ValidationError as exc:

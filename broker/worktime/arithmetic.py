@@ -9,9 +9,9 @@ spring-forward night is 03:30 new time).
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from broker.timeutil import to_utc
+from broker.timeutil import zone as tz_zone
 from broker.worktime.weekly_hours import DAY, WEEKDAYS, clock_minutes
 
 UTC = timezone.utc
@@ -65,7 +65,7 @@ def _local_instant(day: date, minute: int, zone) -> datetime:
 
 def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
-    zone = ZoneInfo(week.tz)  # the stdlib keeps one instance per zone
+    zone = tz_zone(week.tz)
     day = start.astimezone(zone).date() - timedelta(days=1)  # yesterday's span may cross midnight
     idle = 0  # the horizon counts days without working time, so long additions still finish
     while idle < HORIZON_DAYS:

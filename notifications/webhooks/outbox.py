@@ -8,6 +8,7 @@ from sqlalchemy.orm import object_session
 
 from broker.db_events import gathered
 from broker.extensions import db
+from broker.wakeups import DELIVER, request_on_commit
 from notifications.models import QUEUED
 from notifications.webhooks.events import event_payload, wants, webhook_type
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -51,3 +52,4 @@ def insert_webhook_deliveries_in(session, pending: Pending):
          "event_id": event.id, "event_type": type_, "payload": event_payload(task, event, type_),
          "state": QUEUED, "created_at": event.at, "attempts": 0, "next_attempt_at": event.at}
         for task, event, type_, endpoint_ids in pending.events for endpoint_id in endpoint_ids])
+    request_on_commit(session, DELIVER)  # delivered right after this commit

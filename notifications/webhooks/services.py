@@ -11,6 +11,7 @@ from broker.people.models import User
 from broker.people.roles import ADMIN
 from broker.people.slack_webhook import mask_webhook_url, webhook_url_errors
 from broker.unit_of_work import commit, transaction
+from broker.wakeups import DELIVER, request_on_commit
 from notifications.kinds import WEBHOOK_DISABLED
 from notifications.models import QUEUED, SENDING, Notification
 from notifications.webhooks.events import unknown_types
@@ -101,6 +102,7 @@ def redeliver(actor: User, endpoint_id: int, delivery_id: int, now: datetime) ->
     if delivery.state == SENDING:
         raise Conflict("This delivery is being sent right now.")
     delivery.state, delivery.next_attempt_at = QUEUED, now
+    request_on_commit(db.session, DELIVER)
     commit()
     return delivery
 
@@ -136,3 +138,4 @@ def disable_endpoint_in(session, endpoint_id: int, at: datetime, reason: str | N
             {"user_id": admin_id, "kind": WEBHOOK_DISABLED, "urgent": True, "state": QUEUED,
              "created_at": at, "next_attempt_at": at, "attempts": 0,
              "payload": {"title": title, "details": details}} for admin_id in admins])
+        request_on_commit(session, DELIVER)

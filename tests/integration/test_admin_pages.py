@@ -103,3 +103,18 @@ def test_managers_and_specialists_do_not_see_the_admin_nav(app, make):
     assert "/admin/people" not in manager
     admin = logged_in(app, make.user("admin")).get("/dashboard").text
     assert "/admin/people" in admin and "/admin/sla" in admin and "/admin/work-types" in admin
+
+
+def test_a_calendar_form_keeps_what_it_does_not_show_and_unknown_ones_are_404(app, make):
+    from sla.models import BusinessCalendar
+    admin = logged_in(app, make.user("admin"))
+    assert post(admin, "/admin/sla/calendars/nowhere", {"timezone": "UTC"}, "/admin/sla").status_code == 404
+    saved = post(admin, "/admin/sla/calendars/business", {
+        "timezone": "America/Chicago", "hours-mon": "08:00-16:00", "holidays": "2026-12-25\n2027-01-01"},
+        "/admin/sla")
+    assert saved.status_code == 302
+    with app.app_context():
+        cal = db.session.get(BusinessCalendar, "business")
+        assert (cal.timezone, cal.hours, cal.holidays) == (
+            "America/Chicago", {"mon": [["08:00", "16:00"]]}, ["2026-12-25", "2027-01-01"])
+        db.session.remove()

@@ -25,9 +25,10 @@ def test_steps_run_in_order_before_commit_and_a_rollback_drops_the_work(app):
         run_before_commit(list(declared))
 
 
-def test_the_app_declares_clocks_before_the_outbox(app):
+def test_the_app_declares_clocks_before_the_outbox_and_wakeups_last(app):
     assert [step.write.__name__ for step in commit_steps()] == [
-        "recompute_clocks_in", "insert_notifications_in", "insert_webhook_deliveries_in"]
+        "recompute_clocks_in", "insert_notifications_in", "insert_webhook_deliveries_in",
+        "send_wakeups_in"]
 
 
 def _check_steps(app):
