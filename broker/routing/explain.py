@@ -115,11 +115,11 @@ class Explainer:
 
     def _cost_decided(self, decision: Decision) -> bool:
         """Whether the hourly cost alone put the winner ahead of the runner-up."""
-        if len(decision.candidates) < 2 or not self.rnd.weights[COST]:
+        if len(decision.candidates) < 2 or not self._weights[COST]:
             return False
         first, second = decision.candidates[0], decision.candidates[1]
-        gain = (np.array(first.factors) - np.array(second.factors)) * self.rnd.weights
-        return bool(gain[COST] > 0 and gain.sum() - gain[COST] <= 1e-9)
+        gain = [(a - b) * w for a, b, w in zip(first.factors, second.factors, self._weights)]
+        return gain[COST] > 0 and sum(gain) - gain[COST] <= 1e-9
 
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
