@@ -70,6 +70,7 @@ def register_models():
     import notifications.models  # noqa: F401
     import notifications.webhooks.models  # noqa: F401
     import sla.models  # noqa: F401
+    import tasks.loop_models  # noqa: F401
     import tasks.models  # noqa: F401
 
 

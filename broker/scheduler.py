@@ -47,6 +47,11 @@ def _deliver_outbox(now):
     return deliver_outbox(now)
 
 
+def _post_templates(now):
+    from tasks.templates import post_scheduled
+    return post_scheduled(now)
+
+
 def _send_digests(now):
     from notifications.digests import send_digests
     return send_digests(now)
@@ -60,6 +65,9 @@ JOBS = [
     # Users are due from their local digest hour until local midnight, so a missed run is caught
     # up by the next one; the (user, local day) key makes reruns send nothing twice.
     Job("send_digests", _send_digests, 300),
+    # Each template's latest slot is posted once (unique per template and period), so a missed
+    # run catches up with one post however many periods passed; `broker templates post --at`.
+    Job("post_templates", _post_templates, 60),
 ]
 
 

@@ -9,6 +9,7 @@ from notifications.messages import Reader
 SECTIONS = (
     ("offered", "Offered to you", "offered to you"),
     ("review", "Waiting for your review", "waiting for your review"),
+    ("updates", "Conversation and review", "updates"),
     ("due_today", "Due today", "due today"),
     ("at_risk", "At risk", "at risk"),
     ("breached", "Breached", "breached"),

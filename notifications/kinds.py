@@ -20,6 +20,12 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     "sla_warning": ("assignee_or_owner",),
     "sla_breached": ("owner",),
     "sla_escalated": ("admins",),
+    # The work loop: "mentioned" are the people a comment names (details.user_ids).
+    "mentioned": ("mentioned",),
+    "dependency_ready": ("owner",),
+    "prerequisite_cancelled": ("owner",),
+    "handed_off": ("owner",),
+    "handoff_suggested": ("specialist",),
 }
 DIGEST = "digest"  # the outbox row that carries a user's daily digest
 WEBHOOK_DISABLED = "webhook_disabled"  # to the admins, when an endpoint failed for a day
@@ -28,6 +34,9 @@ KINDS = tuple(RECIPIENTS)
 DEFAULT_URGENT = ("offered", "sla_breached", "sla_escalated")
 SLA_RISK = ("sla_warning",)
 SLA_BREACH = ("sla_breached", "sla_escalated")
+# The work loop's kinds that a digest lists under "Conversation and review" while undelivered.
+LOOP_UPDATES = ("mentioned", "changes_requested", "dependency_ready", "prerequisite_cancelled",
+                "handed_off", "handoff_suggested")
 
 LABELS = {
     "offered": "New offer",
@@ -44,6 +53,11 @@ LABELS = {
     "sla_warning": "SLA at risk",
     "sla_breached": "SLA breached",
     "sla_escalated": "SLA breach escalated",
+    "mentioned": "You were mentioned",
+    "dependency_ready": "Ready to route: its prerequisites are approved",
+    "prerequisite_cancelled": "A prerequisite was cancelled",
+    "handed_off": "Handed off",
+    "handoff_suggested": "Time off coming: hand this off?",
     DIGEST: "Daily digest",
     WEBHOOK_DISABLED: "Webhook disabled",
     BUDGET_80: "80 % of the budget spent",
@@ -52,6 +66,7 @@ LABELS = {
 # Event details worth keeping on a notification (not the routing summary, which is long).
 KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at")
 DETAIL_MAX = 300
+ITEMS_KEPT, ITEM_MAX = 10, 200  # change items a notification carries (Slack's 3,000 per text)
 
 
 def urgent_kinds(chosen: Iterable[str] | None) -> tuple[str, ...]:
@@ -80,4 +95,9 @@ def kept_details(details: dict | None) -> dict:
         value = (details or {}).get(key)
         if value is not None:
             kept[key] = str(value)[:DETAIL_MAX]
+    items = (details or {}).get("items")
+    if items:
+        kept["items"] = [str(item)[:ITEM_MAX] for item in items[:ITEMS_KEPT]]
+        if len(items) > ITEMS_KEPT:
+            kept["items"].append(f"…and {len(items) - ITEMS_KEPT} more")
     return kept

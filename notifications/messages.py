@@ -22,10 +22,9 @@ def _detail_line(kind: str, details: dict, reader: Reader) -> str:
     if kind.startswith("sla_") and details.get("due_at"):
         target = details.get("target", "turnaround")
         return f"{target.capitalize()} target due {local_time(details['due_at'], reader.timezone)}."
-    for key in ("reason", "note"):
-        if details.get(key):
-            return f"{key.capitalize()}: {details[key]}"
-    return ""
+    lines = [f"{key.capitalize()}: {details[key]}" for key in ("reason", "note") if details.get(key)]
+    lines += [f"{n}. {item}" for n, item in enumerate(details.get("items") or [], start=1)]
+    return "\n".join(lines)[:2900]  # a context element holds 3,000 characters
 
 
 def render_notification(kind: str, payload: dict, task_id: int | None, reader: Reader) -> dict:

@@ -38,6 +38,8 @@ def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
             return [task.brief.owner_id]
         if role == "assignee_or_owner":
             return [task.assignee_id or task.brief.owner_id]
+        if role == "mentioned":
+            return list(details.get("user_ids") or [])
         return _active_admin_ids(session)
 
     for user_id in kinds.recipient_ids(event.type, event.actor_id, resolve):

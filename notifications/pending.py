@@ -13,11 +13,11 @@ from notifications import kinds
 from notifications.blockkit import local_time
 from notifications.digest_render import Digest, Item
 from notifications.messages import Reader
-from notifications.models import Notification
+from notifications.models import IN_DIGEST, Notification
 from tasks import lifecycle
 from tasks.models import Brief, Task
 
-SECTION_KEYS = ("offered", "review", "due_today", "at_risk", "breached", "done")
+SECTION_KEYS = ("offered", "review", "updates", "due_today", "at_risk", "breached", "done")
 DUE_TODAY_STATES = lifecycle.OPEN - {lifecycle.OFFERED}  # offers have their own section
 
 
@@ -42,6 +42,7 @@ def digests_for(users: list[User], now: datetime, since: dict[int, datetime], ba
     _review(digests, ids)
     _due_today(digests, users, now)
     _sla(digests, ids)
+    _updates(digests, ids, now)
     _done(digests, ids, min(since.values(), default=now - timedelta(days=1)), since, now)
     for digest in digests.values():
         for items in digest.sections.values():
@@ -105,6 +106,27 @@ def _sla(digests: dict, ids: list[int]):
         note = f"{target} target {'breached' if breach else 'at risk'}"
         key = "breached" if breach else "at_risk"
         digests[user_id].sections[key].append(Item(task_id, brief_id, title, due_at, note))
+
+
+def _updates(digests: dict, ids: list[int], now: datetime):
+    """The work loop's news waiting for this digest: mentions, changes requested (with their
+    items), prerequisites approved or cancelled, handoffs."""
+    rows = db.session.execute(
+        select(Notification.user_id, Notification.kind, Notification.payload, Notification.task_id)
+        .where(Notification.user_id.in_(ids), Notification.state == IN_DIGEST,
+               Notification.kind.in_(kinds.LOOP_UPDATES), Notification.created_at <= now)
+        .order_by(Notification.id))
+    for user_id, kind, payload, task_id in rows:
+        payload = payload or {}
+        details = payload.get("details") or {}
+        note = kinds.LABELS.get(kind, kind)
+        if details.get("note"):
+            note += f": {details['note']}"
+        if details.get("items"):
+            note += " — " + "; ".join(details["items"])
+        digests[user_id].sections["updates"].append(
+            Item(task_id, payload.get("brief_id"), payload.get("title") or f"Task {task_id}", None,
+                 note[:600]))
 
 
 def _done(digests: dict, ids: list[int], earliest: datetime, since: dict[int, datetime], now: datetime):

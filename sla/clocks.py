@@ -55,10 +55,19 @@ def blocked_spans(events) -> tuple[list, datetime | None]:
     for type_, at in events:
         if type_ == "blocked" and since is None:
             since = at
-        elif type_ == "unblocked" and since is not None:
+        elif type_ in ("unblocked", "handed_off") and since is not None:
             spans.append((since, at))
             since = None
     return spans, since
+
+
+def clock_start(created_at: datetime, events, pending: bool) -> datetime | None:
+    """When a task's clocks start: at posting, or when its last prerequisite was approved (the
+    `dependency_ready` event); None while it is still pending."""
+    if pending:
+        return None
+    released = [at for type_, at in events if type_ == "dependency_ready"]
+    return max(released) if released else created_at
 
 
 def _first(events, types, after: datetime) -> datetime | None:

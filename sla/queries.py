@@ -13,7 +13,8 @@ from sla.clocks import CLOCK_FIELDS, Clock
 from sla.models import BusinessCalendar, SlaClock
 from sla.status import STATUSES, clock_status, clock_summary, clock_view, forecast_finish
 from tasks import lifecycle
-from tasks.models import Task
+from tasks.models import Task, TaskEvent
+from tasks.rounds import DECIDED, waiting_on_owner_hours
 
 
 def _clock(row: SlaClock) -> Clock:
@@ -39,7 +40,9 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
                               .order_by(SlaClock.task_id, SlaClock.target, SlaClock.cycle)).all()
     weeks = _calendar_weeks()
     people = _assignee_weeks(tasks)
-    by_task: dict[int, dict] = {t.id: {"ack": None, "turnaround": None} for t in tasks}
+    waits = _waiting_on_owner([t.id for t in tasks], now)
+    by_task: dict[int, dict] = {t.id: {"ack": None, "turnaround": None,
+                                       "waiting_on_owner_hours": waits[t.id]} for t in tasks}
     tasks_by_id = {t.id: t for t in tasks}
     for row in rows:
         clock, task = _clock(row), tasks_by_id[row.task_id]
@@ -47,6 +50,17 @@ def sla_views(tasks, now: datetime) -> dict[int, dict]:
         view = _iso(clock_view(clock, week, now, _forecast(task, clock, people, now)))
         by_task[row.task_id][row.target] = dict(view, cycle=row.cycle) if row.cycle else view
     return by_task
+
+
+def _waiting_on_owner(task_ids: list[int], now: datetime) -> dict[int, float]:
+    """Hours each task's submissions waited for the owner's decision, in one query."""
+    events: dict[int, list] = {i: [] for i in task_ids}
+    for row in db.session.execute(select(TaskEvent.task_id, TaskEvent.type, TaskEvent.at)
+                                  .where(TaskEvent.task_id.in_(task_ids),
+                                         TaskEvent.type.in_(("submitted",) + DECIDED))
+                                  .order_by(TaskEvent.id)):
+        events[row.task_id].append({"type": row.type, "at": row.at})
+    return {i: waiting_on_owner_hours(found, now) for i, found in events.items()}
 
 
 def sla_summaries(task_ids, now: datetime) -> dict[int, dict]:

@@ -13,6 +13,7 @@ class TaskRecord:
     cycle_hours: float | None  # posted to approved, wall hours; None until approved
     breaches: int  # breached targets of any kind (ack, turnaround, revisions)
     hours_lost: float  # working hours past due, summed over its breached targets
+    waiting_on_owner_hours: float = 0.0  # submitted work waiting for the owner's decision
 
 
 def percentile(values: list, q: float) -> float | None:
@@ -47,6 +48,7 @@ def summarise(group: str, records: list[TaskRecord]) -> dict:
         "p90_cycle_hours": rounded(percentile(cycles, 90)),
         "breaches": sum(r.breaches for r in records),
         "hours_lost": round(sum(r.hours_lost for r in records), 2),
+        "waiting_on_owner_hours": round(sum(r.waiting_on_owner_hours for r in records), 2),
     }
 
 

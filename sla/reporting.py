@@ -14,7 +14,8 @@ from broker.worktime.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
 from sla.report_figures import GROUPS, TaskRecord, build_report, overdue
 from tasks import lifecycle
-from tasks.models import Brief, Task
+from tasks.models import Brief, Task, TaskEvent
+from tasks.rounds import DECIDED, waiting_on_owner_hours
 
 
 def _group_key(group_by: str, task: Task, objective: str, specialist: str | None) -> str:
@@ -90,7 +91,9 @@ def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetim
         clocks.setdefault(clock.task_id, []).append(clock)
     weeks = {c.name: week_of(c) for c in db.session.scalars(select(BusinessCalendar))}
     as_of = min(now, until)
-    records = [_record("", task, clocks.get(task.id, []), weeks, as_of) for task in rows]
+    waits = _owner_waits(query, as_of)
+    records = [replace(_record("", task, clocks.get(task.id, []), weeks, as_of),
+                       waiting_on_owner_hours=waits.get(task.id, 0.0)) for task in rows]
     reports = {}
     for group_by in groupings:
         grouped = [replace(record, group=_group_key(group_by, task, task.objective, task.specialist))
@@ -98,6 +101,19 @@ def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetim
         reports[group_by] = {"since": since, "until": until, "group_by": group_by,
                              "as_of": as_of, **build_report(grouped)}
     return reports
+
+
+def _owner_waits(query, as_of: datetime) -> dict[int, float]:
+    """Hours each task's submissions waited for the owner up to `as_of`, in one query: reported
+    apart, so a slow review does not count against the specialist."""
+    events: dict[int, list] = {}
+    for row in db.session.execute(
+            select(TaskEvent.task_id, TaskEvent.type, TaskEvent.at)
+            .where(TaskEvent.task_id.in_(query.with_only_columns(Task.id)),
+                   TaskEvent.type.in_(("submitted",) + DECIDED), TaskEvent.at <= as_of)
+            .order_by(TaskEvent.id)):
+        events.setdefault(row.task_id, []).append({"type": row.type, "at": row.at})
+    return {i: waiting_on_owner_hours(found, as_of) for i, found in events.items()}
 
 
 def _record(group: str, task: Task, clocks: list, weeks: dict, as_of: datetime) -> TaskRecord:

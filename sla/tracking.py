@@ -14,9 +14,9 @@ from sqlalchemy import and_, insert, inspect, or_, select
 from broker.db_events import gathered
 from broker.extensions import db
 from broker.worktime.calendars import week_of
-from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, compute_clocks
+from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, clock_start, compute_clocks
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
-from tasks.lifecycle import OPEN
+from tasks.lifecycle import OPEN, PENDING
 from tasks.models import Task, TaskEvent
 
 CLOCKS = "sla_pending_tasks"  # the key of the work gathered for the commit step
@@ -24,7 +24,7 @@ CLOCKS = "sla_pending_tasks"  # the key of the work gathered for the commit step
 # round's thousands of offers then cost the SLA nothing.
 CLOCK_EVENTS = frozenset({"created", "claimed", "accepted", "blocked", "unblocked", "submitted",
                           "changes_requested", "revision_started", "approved", "cancelled",
-                          "updated"})
+                          "updated", "dependency_ready", "handed_off"})
 FIELDS = tuple(name for name in CLOCK_FIELDS if name not in ("target", "cycle"))  # the key
 
 
@@ -99,8 +99,10 @@ def recompute_clocks(session, task, announce_at=None, known: _Known | None = Non
     if row is None or task.id is None:
         return
     week = known.weeks[row.calendar]
-    facts = TaskFacts(task.created_at, task.estimate_hours, task.due_at,
-                      tuple(known.events[task.id]))
+    start = clock_start(task.created_at, known.events[task.id], task.state == PENDING)
+    if start is None:  # pending: no clock until its prerequisites are approved
+        return
+    facts = TaskFacts(start, task.estimate_hours, task.due_at, tuple(known.events[task.id]))
     config = current_app.config
     specs = compute_clocks(facts, policy_of(row), week, config["SLA_REVISION_SHARE"],
                            config["SLA_ESCALATION_GRACE_HOURS"])

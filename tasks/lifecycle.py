@@ -3,11 +3,12 @@ from dataclasses import dataclass
 
 from broker.errors import Conflict, InvalidInput
 
+PENDING = "pending"  # waits for sibling tasks to be approved: not routed, no SLA clock
 QUEUED, OFFERED, IN_PROGRESS, BLOCKED = "queued", "offered", "in_progress", "blocked"
 SUBMITTED, CHANGES_REQUESTED = "submitted", "changes_requested"
 APPROVED, CANCELLED = "approved", "cancelled"
 
-STATES = (QUEUED, OFFERED, IN_PROGRESS, BLOCKED, SUBMITTED, CHANGES_REQUESTED, APPROVED, CANCELLED)
+STATES = (PENDING, QUEUED, OFFERED, IN_PROGRESS, BLOCKED, SUBMITTED, CHANGES_REQUESTED, APPROVED, CANCELLED)
 # The sets of states the rest of the code asks about, each named for what it means; every other
 # module uses these rather than writing its own.
 CLOSED = frozenset({APPROVED, CANCELLED})
@@ -43,6 +44,10 @@ ACTIONS = {
         Action("request_changes", "changes_requested", frozenset({SUBMITTED}), CHANGES_REQUESTED),
         Action("approve", "approved", frozenset({SUBMITTED}), APPROVED),
         Action("cancel", "cancelled", OPEN, CANCELLED),
+        # The work loop: a pending task is released when its last prerequisite is approved, and
+        # an assignee who cannot finish hands the task back to the queue for someone else.
+        Action("release", "dependency_ready", frozenset({PENDING}), QUEUED),
+        Action("handoff", "handed_off", frozenset({IN_PROGRESS, BLOCKED, CHANGES_REQUESTED}), QUEUED),
     )
 }
 
@@ -53,7 +58,8 @@ class IllegalTransition(Conflict):
 
 # How an action reads in "cannot ... a task that is <state>", where its name alone reads badly.
 _PHRASES = {"request_changes": "request changes on", "expire": "expire the offer on",
-            "withdraw": "withdraw the offer on"}
+            "withdraw": "withdraw the offer on",
+            "release": "release", "handoff": "hand off"}
 
 
 def next_state(state: str, action_name: str) -> str:

@@ -53,23 +53,37 @@ def _task_errors(index_tasks, now: datetime, catalogue: dict) -> dict:
 
 @transaction
 def create_brief(owner: User, data: dict, now: datetime) -> Brief:
-    """Create a brief with its tasks, all queued, each with a 'created' event."""
+    """Create a brief with its tasks, queued (or pending while they wait for siblings, `after`),
+    each with a 'created' event."""
+    brief = build_brief(owner, data, now)
+    commit(expire=False)
+    return brief
+
+
+def build_brief(owner: User, data: dict, now: datetime) -> Brief:
+    """create_brief's work inside the caller's transaction (a template's post adds its record)."""
+    from tasks.dependencies import after_errors
+    from tasks.loop_services import link_prerequisites
     permissions.require(owner, permissions.POST_BRIEFS,
                         "Only managers post briefs: every brief needs an accountable internal owner.")
     if not data.get("tasks"):
         raise InvalidInput("A brief needs at least one task.", {"tasks": ["Add at least one task."]})
     catalogue = work_type_defaults()
     errors = _task_errors(enumerate(data["tasks"]), now, catalogue)
+    for index, problems in after_errors(data["tasks"]).items():
+        errors.setdefault(index, {}).update(problems)
     if errors:
         raise InvalidInput("Some tasks are not valid.", {"tasks": errors})
     brief = Brief(owner=owner, created_at=now, **{k: v for k, v in data.items() if k != "tasks"})
     for spec in data["tasks"]:
         task = Task(created_at=now, **_task_fields(spec, catalogue))
         brief.tasks.append(task)
-        record_event(task, "created", owner, now, None, task.state,
-                     {"priority": task.priority, "work_type": task.work_type})
+        details = {"priority": task.priority, "work_type": task.work_type}
+        if spec.get("after"):
+            details["after"] = [data["tasks"][i]["title"] for i in spec["after"]]
+        record_event(task, "created", owner, now, None, task.state, details)
     db.session.add(brief)
-    commit(expire=False)
+    link_prerequisites(brief.tasks, data["tasks"])
     return brief
 
 
@@ -80,7 +94,7 @@ def _task_fields(spec: dict, catalogue: dict) -> dict:
     if fields.get("skills") is None:
         fields["skills"] = [dict(s) for s in catalogue[spec["work_type"]]]
     fields.setdefault("priority", DEFAULT_PRIORITY)
-    fields["state"] = lifecycle.QUEUED
+    fields["state"] = lifecycle.PENDING if fields.pop("after", None) else lifecycle.QUEUED
     return fields
 
 
@@ -320,6 +334,8 @@ def assignee_action(task_id: int, action: str, actor: User, now: datetime, detai
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, action)
     _require_assignee(task, actor, action)
+    if action == "submit":
+        details = {**details, "round": task.revision + 1}
     _transition(task, action, actor, now, details)
     if action == "submit":
         task.deliverable_url = details["deliverable_url"]
@@ -330,13 +346,22 @@ def assignee_action(task_id: int, action: str, actor: User, now: datetime, detai
 
 @transaction
 def owner_action(task_id: int, action: str, actor: User, now: datetime, details: dict) -> Task:
-    """approve, request_changes or cancel: decisions of the manager who owns the brief."""
+    """approve (with an optional 1-5 rating), request_changes (a note and items: one more
+    revision round) or cancel: decisions of the manager who owns the brief. Approving a task
+    releases the siblings that waited for it."""
+    from tasks.loop_services import after_owner_decision
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, action)
     _require_decider(task, actor, action)
-    _transition(task, action, actor, now, details)
+    if action == "request_changes":
+        task.revision += 1
+        details = {**details, "round": task.revision}
+    if action == "approve" and details.get("rating") is not None:
+        task.rating = details["rating"]
+    _transition(task, action, actor, now, {k: v for k, v in details.items() if v not in (None, [])})
     if task.state in lifecycle.CLOSED:
         task.closed_at = now
+    after_owner_decision(task, now)
     commit()
     return task
 

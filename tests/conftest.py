@@ -57,7 +57,18 @@ def _clean_tables(request):
             else:
                 for table in tables:
                     conn.execute(table.delete())
+            _reseed_work_types(conn)
             _reseed_sla(conn)
+
+
+def _reseed_work_types(conn):
+    """The catalogue as the migration seeds it (the admin pages add and change work types)."""
+    from tasks.catalogue import WORK_TYPES
+    from tasks.models import WorkType
+    table = WorkType.__table__
+    conn.execute(table.delete().where(table.c.slug.not_in([w["slug"] for w in WORK_TYPES])))
+    for work_type in WORK_TYPES:
+        conn.execute(table.update().where(table.c.slug == work_type["slug"]).values(**work_type))
 
 
 def _reseed_sla(conn):

@@ -14,8 +14,10 @@ def register_commands(app):
     from broker.cli.route import route
     from broker.cli.serve import run, scheduler
     from broker.cli.sla import sla
+    from broker.cli.templates import templates
     from broker.cli.users import users
-    for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan, costs):
+    for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan,
+                    templates, costs):
         app.cli.add_command(command)
 
 

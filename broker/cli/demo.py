@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
 from broker.cli.demo_costs import add_costs
+from broker.cli.demo_loop import add_work_loop_demo
 from broker.cli.demo_proposals import propose_skills
 from broker.cli.options import at_option
 from broker.errors import DomainError
@@ -87,6 +88,7 @@ def demo(if_empty, now):
         users, tokens = _create_people(now)
         _run(_plan(now, random.Random(SEED)), users)
         propose_skills(users)
+        add_work_loop_demo(users, now)
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)

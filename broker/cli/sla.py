@@ -11,7 +11,8 @@ from sla.sweep import escalate_breaches, summary
 
 COLUMNS = [("group", "group"), ("tasks", "tasks"), ("attainment_pct", "attained %"),
            ("median_cycle_hours", "median h"), ("p90_cycle_hours", "p90 h"),
-           ("breaches", "breaches"), ("hours_lost", "hours lost")]
+           ("breaches", "breaches"), ("hours_lost", "hours lost"),
+           ("waiting_on_owner_hours", "owner wait h")]
 
 
 @click.group()

@@ -30,13 +30,14 @@ PLAN = "plan"                          # simulate the team and search for team c
 READ_COSTS = "read_costs"              # the cost report (own briefs; all with OVERSEE; a lead's partner)
 LEAD_PARTNER = "lead_partner"          # see and balance one partner's specialists (users.partner)
 VERIFY_SKILLS = "verify_skills"        # verify or turn down the skill levels specialists propose
+KEEP_TEMPLATES = "keep_templates"      # brief templates: read and change one's own (all with OVERSEE)
 
 GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in refusals
     MANAGER: frozenset({POST_BRIEFS, READ_BRIEFS, REVIEW_WORK, READ_REPORTS, READ_SPECIALISTS, PLAN,
-                        VERIFY_SKILLS}),
+                        VERIFY_SKILLS, KEEP_TEMPLATES}),
     ADMIN: frozenset({READ_BRIEFS, READ_EVERY_BRIEF, REVIEW_WORK, READ_REPORTS, OVERSEE,
                       READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN,
-                      VERIFY_SKILLS}),
+                      VERIFY_SKILLS, KEEP_TEMPLATES}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
     PARTNER_LEAD: frozenset({LEAD_PARTNER, READ_COSTS}),
 }
@@ -138,6 +139,34 @@ def may_decide(actor, owner_id: int, decision: str) -> bool:
 def may_work_on(actor, assignee_id: int | None) -> bool:
     """Accept, decline, block, unblock, submit, resume: the assignee's alone."""
     return assignee_id is not None and assignee_id == actor.id
+
+
+def may_discuss_task(actor, task: TaskFacts) -> bool:
+    """Read and write a task's comments (and be @mentioned in them): whoever may see the task."""
+    return may_see_task(actor, task)
+
+
+def may_hand_off(actor, assignee_id: int | None) -> bool:
+    """Hand a task back to the queue with a note: the assignee's alone."""
+    return may_work_on(actor, assignee_id)
+
+
+# --- brief templates -----------------------------------------------------------------------------
+
+def may_keep_template(actor, owner_id: int) -> bool:
+    """Read, change or delete a template: its owner; an overseer (admin) any."""
+    return may(actor, KEEP_TEMPLATES) and (owner_id == actor.id or may(actor, OVERSEE))
+
+
+def may_post_template(actor, owner_id: int) -> bool:
+    """Post a brief from a template: its owner, who becomes the brief's accountable owner."""
+    return owner_id == actor.id and may(actor, POST_BRIEFS)
+
+
+def template_scope(actor) -> Scope:
+    """The templates `actor` may list: everything (overseers) or their own."""
+    require(actor, KEEP_TEMPLATES, "Templates are for managers and admins.")
+    return Scope(everything=True) if may(actor, OVERSEE) else Scope(owner_id=actor.id)
 
 
 # --- reports -------------------------------------------------------------------------------------

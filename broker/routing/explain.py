@@ -10,7 +10,8 @@ from broker.worktime.arithmetic import working_spans
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FACTOR_WORDS = {
     "on_time": "finishing before the target", "speed": "finishing sooner",
-    "skill_fit": "a closer skill fit", "load": "a lighter load", "record": "a better on-time record",
+    "skill_fit": "a closer skill fit", "load": "a lighter load",
+    "record": "a better record (on-time work and owners' ratings)",
     "continuity": "already working on this brief", "overlap": "more hours shared with the manager",
     "cost": "a lower hourly cost",
 }

@@ -13,9 +13,11 @@ from sla.models import SlaClock
 from tasks import lifecycle
 from tasks.models import Brief, Task, TaskEvent
 
-PASSED_ON = ("declined", "offer_expired", "offer_withdrawn")  # never offer the task to them again
+# Never offer the task to them again (a handoff included: the task went back for someone else).
+PASSED_ON = ("declined", "offer_expired", "offer_withdrawn", "handed_off")
 ROUND_LOCK = 0x52545247  # "RTRG": one routing round at a time on PostgreSQL
 RECORD_PRIOR = (4, 0.8)  # on-time record starts as 4 submissions at 80%
+RATING_PRIOR = (3, 0.75)  # owners' ratings start as 3 ratings of 4/5 (0.75 on a 0-1 scale)
 
 
 def lock_round(is_postgres: bool):
@@ -110,7 +112,8 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         id=p.id, name=p.name, tz=p.timezone, skills=skills[p.id], capacity=p.capacity,
         load=load.get(p.id, (0, 0.0))[0], queued_hours=load.get(p.id, (0, 0.0))[1],
         week=WorkWeek(p.working_hours, p.timezone, closed=tuple(off[p.id])),
-        on_time_record=record.get(p.id, RECORD_PRIOR[1]), briefs=frozenset(briefs[p.id]),
+        on_time_record=record.get(p.id, (RECORD_PRIOR[1] + RATING_PRIOR[1]) / 2),
+        briefs=frozenset(briefs[p.id]),
         off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
         hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost),
         proposed=proposed.get(p.id, {}))
@@ -157,7 +160,8 @@ def _briefs_held() -> dict:
 
 
 def _records() -> dict:
-    """Smoothed share of each specialist's first submissions that came before the due date."""
+    """Each specialist's record: the smoothed share of first submissions that came before the
+    due date, beside the smoothed mean of the owners' 1-5 ratings (as 0-1), averaged."""
     on_time = case((Task.first_submitted_at <= Task.due_at, 1), else_=0)
     rows = db.session.execute(
         select(Task.assignee_id, func.count(), func.sum(on_time))
@@ -165,4 +169,11 @@ def _records() -> dict:
                Task.assignee_id.is_not(None))
         .group_by(Task.assignee_id))
     weight, prior = RECORD_PRIOR
-    return {uid: (int(good) + weight * prior) / (n + weight) for uid, n, good in rows}
+    timely = {uid: (int(good) + weight * prior) / (n + weight) for uid, n, good in rows}
+    rated = db.session.execute(
+        select(Task.assignee_id, func.count(), func.sum(Task.rating - 1))
+        .where(Task.rating.is_not(None), Task.assignee_id.is_not(None)).group_by(Task.assignee_id))
+    r_weight, r_prior = RATING_PRIOR
+    ratings = {uid: (float(total) / 4 + r_weight * r_prior) / (n + r_weight) for uid, n, total in rated}
+    return {uid: (timely.get(uid, prior) + ratings.get(uid, r_prior)) / 2
+            for uid in timely.keys() | ratings.keys()}

@@ -59,6 +59,7 @@ def register_web(app):
         brief_views,
         cost_views,
         dashboard_views,
+        loop_views,
         notification_views,  # attach to `web`)
         partner_views,
         planning_views,

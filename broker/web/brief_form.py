@@ -3,7 +3,7 @@ import re
 
 from broker.web.form_fields import local_instant
 
-TASK_FIELDS = ("title", "work_type", "skills", "priority", "estimate_hours", "due_at")
+TASK_FIELDS = ("title", "work_type", "skills", "priority", "estimate_hours", "due_at", "after")
 MAX_ROWS = 50  # BriefCreateSchema takes at most 50 tasks; more rows could never be posted
 _SKILL = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*:\s*(\d+)\s*$")
 REQUIRED = "Required."
@@ -75,7 +75,24 @@ def payload(form, rows: list[dict], tz: str) -> tuple[dict, list[int], dict]:
                 task["due_at"] = due.isoformat()
         data["tasks"].append(task)
         row_of.append(index)
+    link_after(data["tasks"], rows, row_of, problems)
     return data, row_of, {"tasks": problems} if problems else {}
+
+
+def link_after(tasks: list[dict], rows: list[dict], row_of: list[int], problems: dict):
+    """Each row's "waits for" row numbers (as shown, from 1) as the API's `after` positions."""
+    position_of = {index: position for position, index in enumerate(row_of)}
+    for position, index in enumerate(row_of):
+        typed = str(rows[index].get("after") or "").replace(",", " ").split()
+        after = []
+        for number in typed:
+            row = int(number) - 1 if number.isdigit() else -1
+            if row not in position_of:
+                problems.setdefault(position, {})["after"] = [f"Row {number} holds no task."]
+                break
+            after.append(position_of[row])
+        if after:
+            tasks[position]["after"] = after
 
 
 def merge(a, b):

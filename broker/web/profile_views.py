@@ -12,6 +12,7 @@ from broker.web import permission_required, web
 from broker.web import profile_form as pf
 from broker.web.form_fields import error_text
 from broker.worktime.weekly_hours import WEEKDAYS
+from tasks.loop_services import offer_handoffs
 
 
 def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,
@@ -100,7 +101,8 @@ def add_time_off():
         problems = pf.field_errors(exc.messages) | problems
     if loaded is not None and not problems:
         try:
-            people.add_time_off(current_user, current_user.id, now=utcnow(), **loaded)
+            booked = people.add_time_off(current_user, current_user.id, now=utcnow(), **loaded)
+            offer_handoffs(current_user.id, booked.starts_at, booked.ends_at, utcnow())
         except DomainError as exc:  # the end before the start, or overlapping time off
             problems = pf.field_errors(exc.errors) or {"form": exc.message}
     if problems:

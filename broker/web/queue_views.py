@@ -12,6 +12,7 @@ from broker.people import permissions
 from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web.form_fields import error_text
+from broker.web.loop_forms import submit_fields
 from tasks import lifecycle, queries, services
 from tasks.eligibility import momentary_refusal
 from tasks.models import Task
@@ -48,6 +49,8 @@ def _load_fields(action: str) -> dict:
     schema = STEPS[action]
     if schema is None:
         return {}
+    if action == "submit":
+        return schema().load(submit_fields(request.form))
     typed = {k: request.form[k].strip() for k in FIELDS if k in request.form}
     data = {k: v for k, v in typed.items() if v and k in schema().fields}
     return schema().load(data)

@@ -1,14 +1,14 @@
 """time logged per task, hourly costs, brief budgets and results, partners and their leads
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

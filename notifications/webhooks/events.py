@@ -7,7 +7,8 @@ from tasks.lifecycle import ACTIONS
 # Every task event type, as webhooks name them ("task.offered"): the lifecycle's events, and the
 # ones recorded beside it (posting, changes, the SLA's clock and ladder).
 TASK_EVENTS = ("created", *dict.fromkeys(a.event for a in ACTIONS.values()), "updated",
-               "sla_recomputed", "sla_warning", "sla_breached", "sla_escalated")
+               "sla_recomputed", "sla_warning", "sla_breached", "sla_escalated",
+               "mentioned", "prerequisite_cancelled", "handoff_suggested")  # the work loop's
 EVENT_TYPES = tuple(f"task.{name}" for name in TASK_EVENTS)
 EVERYTHING = "*"
 

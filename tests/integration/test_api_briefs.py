@@ -35,7 +35,7 @@ def test_manager_posts_brief_with_three_tasks(client, make, app):
     assert brief["tasks"][1]["skills"] == [{"skill": "copywriting", "min_level": 3}]
     assert brief["tasks"][2]["needs_manager_overlap"] is True
     assert brief["tasks"][0]["due_at"].endswith("+00:00")
-    assert set(brief["tasks"][0]["sla"]) == {"ack", "turnaround"}
+    assert set(brief["tasks"][0]["sla"]) == {"ack", "turnaround", "waiting_on_owner_hours"}
     shown = client.get(f"/api/v1/briefs/{brief['id']}", headers=m.headers)
     assert shown.status_code == 200 and len(shown.json["tasks"]) == 3
     task = client.get(f"/api/v1/tasks/{brief['tasks'][0]['id']}", headers=m.headers).json

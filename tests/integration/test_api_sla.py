@@ -24,7 +24,7 @@ def test_task_api_shows_each_target(client, make):
     m = make.user("manager")
     _, (t,) = make.brief(m, priority="urgent")
     sla = client.get(f"/api/v1/tasks/{t}", headers=m.headers).json["sla"]
-    assert set(sla) == {"ack", "turnaround"}
+    assert set(sla) == {"ack", "turnaround", "waiting_on_owner_hours"}
     ack = sla["ack"]
     assert ack["status"] == "on_track" and ack["calendar"] == "24x7"
     assert 0.9 < ack["remaining_hours"] <= 1 and ack["elapsed_hours"] < 0.1
@@ -156,7 +156,8 @@ def test_report_numbers_on_a_known_dataset(app, make):
     # lost: t2 ack 1 h + turnaround 2 h; t4 ack 23 h + turnaround 20 h (up to `until`).
     assert report["rows"] == [{"group": "video_editing", "tasks": 4, "decided": 4,
                                "attainment_pct": 50.0, "median_cycle_hours": 5.0,
-                               "p90_cycle_hours": 9.0, "breaches": 4, "hours_lost": 46.0}]
+                               "p90_cycle_hours": 9.0, "breaches": 4, "hours_lost": 46.0,
+                               "waiting_on_owner_hours": 7.0}]
     assert report["total"]["tasks"] == 4
 
 
@@ -197,5 +198,5 @@ def test_cli_sweep_and_report(app, make):
     assert report.exit_code == 0, report.output
     lines = report.output.splitlines()
     assert lines[1].split() == ["group", "tasks", "attained", "%", "median", "h", "p90", "h",
-                                "breaches", "hours", "lost"]
+                                "breaches", "hours", "lost", "owner", "wait", "h"]
     assert lines[3].split()[:2] == ["pipeline", "2"] and lines[-1].split()[0] == "total"

@@ -162,6 +162,17 @@ def planning_run(w) -> dict:
     return {"run_id": run_id}
 
 
+def template(w) -> dict:
+    """A brief template of the owning manager's."""
+    from tasks import templates
+    body = {"name": "Weekly", "brief": brief_body(w), "checklist": [], "schedule": None}
+    with w.app.app_context():
+        made = templates.create_template(db.session.get(User, w.ids["manager"]), body, utcnow())
+        template_id = made.id
+        db.session.remove()
+    return {"template_id": template_id}
+
+
 def static_file(w) -> dict:
     return {"filename": "broker.css"}
 
@@ -288,6 +299,17 @@ MATRIX = [
     Row("POST", T + "/approve", "403 200 403 403 403 401 401", submitted, {}),
     Row("POST", T + "/request-changes", "403 200 403 403 403 401 401", submitted, {}),
     Row("POST", T + "/cancel", "200 200 403 403 403 401 401", queued, {}),
+    Row("GET", T + "/comments", "200 200 403 200 403 401 401", working),
+    Row("POST", T + "/comments", "201 201 403 201 403 401 401", working, {"body": "Looks good"}),
+    Row("POST", T + "/handoff", "403 403 403 200 403 401 401", working, {"note": "Over to you"}),
+    Row("GET", "/api/v1/templates", "200 200 200 403 403 401 401"),
+    Row("POST", "/api/v1/templates", "403 201 201 403 403 401 401",
+        body=lambda w: {"name": "Weekly", "brief": brief_body(w)}),
+    Row("GET", "/api/v1/templates/<id:template_id>", "200 200 403 403 403 401 401", template),
+    Row("PUT", "/api/v1/templates/<id:template_id>", "200 200 403 403 403 401 401", template,
+        lambda w: {"name": "Renamed", "brief": brief_body(w)}),
+    Row("DELETE", "/api/v1/templates/<id:template_id>", "204 204 403 403 403 401 401", template),
+    Row("POST", "/api/v1/templates/<id:template_id>/post", "403 201 403 403 403 401 401", template),
     Row("GET", "/api/v1/notifications", "200 200 200 200 200 401 401"),
     Row("GET", "/api/v1/digests/preview", "200 200 200 200 200 401 401"),
     Row("GET", "/api/v1/sla/calendars", "200 200 200 200 200 401 401"),
@@ -345,6 +367,16 @@ MATRIX = [
     Row("GET", "/briefs/<id:brief_id>", "200 200 403 403 403 302", brief),
     Row("POST", "/tasks/<id:task_id>/review", "403 302 403 403 403 302", submitted,
         {"action": "approve"}),
+    Row("POST", "/tasks/<id:task_id>/decide", "403 302 403 403 403 302", submitted,
+        {"action": "approve", "rating": "5"}),
+    Row("POST", "/tasks/<id:task_id>/comments", "302 302 403 302 403 302", working, {"body": "Hi"}),
+    Row("POST", "/tasks/<id:task_id>/handoff", "403 403 403 302 403 302", working, {"note": "Over"}),
+    Row("GET", "/templates", "200 200 200 403 403 302"),
+    Row("POST", "/briefs/<id:brief_id>/template", "403 302 403 403 403 302", brief, {"name": "T"}),
+    Row("POST", "/templates/<id:template_id>/post", "403 302 403 403 403 302", template, {}),
+    Row("POST", "/templates/<id:template_id>/schedule", "302 302 403 403 403 302", template,
+        {"every": "week", "weekday": "mon", "at": "09:00"}),
+    Row("POST", "/templates/<id:template_id>/delete", "302 302 403 403 403 302", template, {}),
     Row("GET", "/queue", "403 403 403 200 200 302"),
     Row("POST", "/tasks/<id:task_id>/step", "403 403 403 302 403 302", working,
         {"action": "block", "reason": "fonts"}),
@@ -628,7 +660,8 @@ def documented(spec: dict, row: Row) -> set[str]:
     """The statuses the OpenAPI document gives for a row's operation (the spec's own document
     is not in it)."""
     path = row.rule
-    for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id", "token_id"):
+    for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id", "token_id",
+                 "template_id"):
         path = path.replace(f"<id:{name}>", "{" + name + "}")
     path = path.replace("<id:partner_id>", "{partner_id}")
     path = path.replace("<string(maxlength=64):name>", "{name}")

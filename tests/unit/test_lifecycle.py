@@ -23,13 +23,17 @@ LEGAL = {
     ("submitted", "request_changes"): "changes_requested",
     ("changes_requested", "resume"): "in_progress",
     ("changes_requested", "submit"): "submitted",  # a revision submitted straight away
+    ("pending", "release"): "queued",  # its last prerequisite approved
+    ("in_progress", "handoff"): "queued",
+    ("blocked", "handoff"): "queued",
+    ("changes_requested", "handoff"): "queued",
     **{(state, "cancel"): "cancelled"
-       for state in ("queued", "offered", "in_progress", "blocked", "submitted", "changes_requested")},
+       for state in ("pending", "queued", "offered", "in_progress", "blocked", "submitted", "changes_requested")},
 }
-STATES = ["queued", "offered", "in_progress", "blocked", "submitted", "changes_requested",
+STATES = ["pending", "queued", "offered", "in_progress", "blocked", "submitted", "changes_requested",
           "approved", "cancelled"]
 ACTIONS = ["offer", "accept", "decline", "expire", "withdraw", "claim", "block", "unblock", "submit", "resume",
-           "request_changes", "approve", "cancel"]
+           "request_changes", "approve", "cancel", "release", "handoff"]
 ILLEGAL = [pair for pair in itertools.product(STATES, ACTIONS) if pair not in LEGAL]
 
 
@@ -59,7 +63,7 @@ def test_every_other_pair_is_refused_with_a_reason_naming_the_state(state, actio
 
 def test_there_are_many_illegal_pairs():
     # 8 states x 13 actions minus the 19 legal steps: guards against an empty parametrisation.
-    assert len(LEGAL) == 19 and len(ILLEGAL) == 8 * 13 - 19
+    assert len(LEGAL) == 24 and len(ILLEGAL) == 9 * 15 - 24
 
 
 @pytest.mark.parametrize("state", ["approved", "cancelled"])

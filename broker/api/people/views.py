@@ -12,6 +12,7 @@ from broker.extensions import db
 from broker.people import accounts, importing, permissions, services, verification
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 from broker.timeutil import utcnow
+from tasks.loop_services import offer_handoffs
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1", description="The caller, users, specialists")
 
@@ -147,8 +148,11 @@ class TimeOff(MethodView):
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)
     def post(self, data, user_id):
-        """Book time off for a specialist."""
-        return services.add_time_off(g.user, user_id, **data)
+        """Book time off for a specialist; work in hand that it would hold up is offered for
+        handoff (a `handoff_suggested` notification per task)."""
+        booked = services.add_time_off(g.user, user_id, **data)
+        offer_handoffs(user_id, booked.starts_at, booked.ends_at, utcnow())
+        return booked
 
 
 @blp.route("/specialists/<id:user_id>/skills/verify")

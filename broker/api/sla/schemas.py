@@ -59,6 +59,9 @@ class ReportRowSchema(Schema):
     p90_cycle_hours = fields.Float(allow_none=True)
     breaches = fields.Integer()
     hours_lost = fields.Float()
+    waiting_on_owner_hours = fields.Float(metadata={
+        "description": "Hours submitted work waited for the owner's decision (not counted "
+                       "against the specialist)."})
 
 
 class ReportSchema(Schema):

@@ -3,7 +3,7 @@ plain data the views read (broker/api/work/reads.py) and never query."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 from sqlalchemy import select
 
 from broker.api.costs.schemas import money_field, positive_amount
@@ -68,6 +68,10 @@ class TaskCreateSchema(Schema):
     estimate_hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, max=1000))
     due_at = fields.AwareDateTime(load_default=None, allow_none=True, validate=in_future)
     needs_manager_overlap = fields.Boolean(load_default=False)
+    after = fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=49)),
+                        load_default=list, validate=validate.Length(max=49), metadata={
+                            "description": "Indexes (from 0) of sibling tasks in this request that "
+                                           "must be approved first; the task is pending until then."})
 
 
 class EventSchema(Schema):
@@ -118,17 +122,31 @@ class TaskSummarySchema(Schema):
                       values=fields.Nested(SlaTargetSummarySchema, allow_none=True))
 
 
+class WaitingForSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    state = fields.String()
+
+
 class BriefTaskSchema(TaskSummarySchema):
     """A task inside its brief: complete but for its history."""
     sla = fields.Dict(metadata={"description": "Each target's due instant, status and working "
-                                               "hours; null where no policy applies."})
+                                               "hours; null where no policy applies; and "
+                                               "waiting_on_owner_hours: time submitted work "
+                                               "waited for the owner's decision."})
+    after = fields.List(fields.Integer(), metadata={"description": "Ids of the tasks it waits for."})
+    waiting_for = fields.List(fields.Nested(WaitingForSchema), metadata={
+        "description": "While pending: the prerequisites not yet approved."})
     routing = fields.Dict(metadata={"description": "The latest routing decision: who was "
                                                    "offered the task and why, or why it waits."})
 
 
 class TaskSchema(BriefTaskSchema):
-    """One task complete, with its history."""
+    """One task complete, with its history and its review rounds."""
     events = fields.List(fields.Nested(EventSchema))
+    rounds = fields.List(fields.Dict(), metadata={
+        "description": "Each submission: number, submitted_at, deliverables [{url, label}], note, "
+                       "and the owner's decision, decided_at, feedback, items, rating."})
 
 
 class BriefCreateSchema(Schema):
@@ -179,6 +197,7 @@ class BriefSchema(Schema):
     status = fields.String()
     created_at = fields.AwareDateTime()
     budget = money_field(allow_none=True)
+    template_id = fields.Integer(allow_none=True, metadata={"description": "The template it was posted from."})
     tasks = fields.List(fields.Nested(BriefTaskSchema))
 
 
@@ -213,9 +232,40 @@ class NoteSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=NOTE_MAX))
 
 
+class DeliverableSchema(Schema):
+    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=URL_MAX))
+    label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
 class SubmitSchema(NoteSchema):
-    deliverable_url = fields.Url(required=True, schemes={"http", "https"},
+    """One deliverable (`deliverable_url`) or several with labels (`deliverables`, 1-10)."""
+    deliverable_url = fields.Url(load_default=None, schemes={"http", "https"},
                                  validate=validate.Length(max=URL_MAX))
+    deliverables = fields.List(fields.Nested(DeliverableSchema), load_default=None, validate=validate.Length(
+        min=1, max=10, error="Submit between 1 and 10 deliverables."))
+
+    @validates_schema
+    def one_or_the_other(self, data, **_):
+        if not data.get("deliverable_url") and not data.get("deliverables"):
+            raise ValidationError("Give a deliverable_url or deliverables.", "deliverable_url")
+
+    @post_load
+    def both(self, data, **_):
+        """Every submission carries both: the list, and its first link as deliverable_url."""
+        if not data.get("deliverables"):
+            data["deliverables"] = [{"url": data["deliverable_url"], "label": None}]
+        data["deliverable_url"] = data.get("deliverable_url") or data["deliverables"][0]["url"]
+        return data
+
+
+class RequestChangesSchema(NoteSchema):
+    items = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list,
+                        validate=validate.Length(max=20, error="At most 20 items."))
+
+
+class ApproveSchema(NoteSchema):
+    rating = fields.Integer(load_default=None, allow_none=True, strict=True,
+                            validate=validate.Range(min=1, max=5, error="A rating runs from 1 to 5."))
 
 
 class TaskPatchSchema(Schema):

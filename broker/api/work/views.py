@@ -175,6 +175,6 @@ def _step_route(action: str, schema, permission: str, service):
 for _action, _schema in [("block", s.RequiredReasonSchema), ("unblock", s.ReasonSchema),
                          ("submit", s.SubmitSchema), ("resume", s.NoteSchema)]:
     _step_route(_action, _schema, permissions.TAKE_WORK, services.assignee_action)
-for _action, _schema in [("approve", s.NoteSchema), ("request_changes", s.NoteSchema),
+for _action, _schema in [("approve", s.ApproveSchema), ("request_changes", s.RequestChangesSchema),
                          ("cancel", s.ReasonSchema)]:
     _step_route(_action, _schema, permissions.REVIEW_WORK, services.owner_action)
