@@ -38,6 +38,7 @@ class Round:
                  now: datetime, weights: Weights = Weights()):
         self.specialists, self.tasks, self.now = specialists, tasks, now
         self.weights = np.array([getattr(weights, f) for f in FACTORS])
+        self.weighted = self.weights != 0  # a factor off (cost, by default) leaves the sums as they were
         self.position = {s.id: i for i, s in enumerate(specialists)}
         self._people_arrays(specialists, now)
         self._task_arrays(tasks, now)
@@ -183,7 +184,8 @@ class Round:
         factors[:, 5] = np.isin(self.brief[t] * len(self.specialists) + j, self.held)
         factors[:, 6] = self.overlap[self.manager[t], j]
         factors[:, 7] = self.cheap[j]
-        return Scored(factors @ self.weights, factors, self.start[j], finishes, target)
+        total = factors[:, self.weighted] @ self.weights[self.weighted]
+        return Scored(total, factors, self.start[j], finishes, target)
 
     def scores(self, t: int, who: np.ndarray, place: np.ndarray) -> Scored:
         """Score candidates `who` for one task `t`."""

@@ -570,6 +570,24 @@ PARTNER_LEADS = {
     ("GET", "/admin/work-types", L): "403 403",
     ("POST", "/admin/work-types", L): "403 403",
     ("POST", "/admin/work-types/<string(maxlength=64):slug>", L): "403 403",
+    # the work loop (issue 12)
+    ("GET", T + "/comments", "working"): "200 403",
+    ("POST", T + "/comments", "working"): "403 403",  # the thread is the owner's, the assignee's and admins'
+    ("POST", T + "/handoff", "working"): "403 403",
+    ("GET", "/api/v1/templates", L): "403 403",
+    ("POST", "/api/v1/templates", L): "403 403",
+    ("GET", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("PUT", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("DELETE", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("POST", "/api/v1/templates/<id:template_id>/post", "template"): "403 403",
+    ("POST", "/tasks/<id:task_id>/decide", "submitted"): "403 403",
+    ("POST", "/tasks/<id:task_id>/comments", "working"): "403 403",
+    ("POST", "/tasks/<id:task_id>/handoff", "working"): "403 403",
+    ("GET", "/templates", L): "403 403",
+    ("POST", "/briefs/<id:brief_id>/template", "brief"): "403 403",
+    ("POST", "/templates/<id:template_id>/post", "template"): "403 403",
+    ("POST", "/templates/<id:template_id>/schedule", "template"): "403 403",
+    ("POST", "/templates/<id:template_id>/delete", "template"): "403 403",
 }
 LEAD_CASES = ("partner_lead", "other_partner_lead")
 
@@ -663,7 +681,7 @@ def documented(spec: dict, row: Row) -> set[str]:
     for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id", "token_id",
                  "template_id"):
         path = path.replace(f"<id:{name}>", "{" + name + "}")
-    path = path.replace("<id:partner_id>", "{partner_id}")
+    path = path.replace("<id:partner_id>", "{partner_id}").replace("<id:template_id>", "{template_id}")
     path = path.replace("<string(maxlength=64):name>", "{name}")
     operation = spec["paths"].get(path, {}).get(row.method.lower())
     return set(operation["responses"]) if operation else set()
