@@ -62,7 +62,9 @@ def register_url_converters(app: Flask):
 
 def register_models():
     """Import every model module so metadata (and Alembic) sees all tables."""
+    import broker.costs.models  # noqa: F401
     import broker.people.models  # noqa: F401
+    import broker.people.partners  # noqa: F401
     import broker.planning.models  # noqa: F401
     import broker.routing.models  # noqa: F401
     import notifications.models  # noqa: F401

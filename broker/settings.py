@@ -51,7 +51,16 @@ def from_environment() -> dict:
         **({"ROUTING_WEIGHTS": _json_setting(env, "BROKER_ROUTING_WEIGHTS")}
            if env.get("BROKER_ROUTING_WEIGHTS") else {}),
         **_timing(env),
+        "BROKER_CURRENCY": currency(env.get("BROKER_CURRENCY", "USD")),
     }
+
+
+def currency(code: str) -> str:
+    """The one currency money is kept in (ISO 4217, e.g. USD, EUR, PHP); anything else stops the start."""
+    code = code.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise RuntimeError(f"BROKER_CURRENCY must be a three-letter ISO 4217 code such as USD, not {code!r}.")
+    return code
 
 
 def _timing(env) -> dict:
@@ -142,4 +151,6 @@ DEFAULTS = {
     # unresolved before the admins are alerted.
     "SLA_REVISION_SHARE": 0.5,
     "SLA_ESCALATION_GRACE_HOURS": 4.0,
+    # Money (hourly costs, budgets, reports) is kept in this one currency (broker/costs).
+    "BROKER_CURRENCY": "USD",
 }

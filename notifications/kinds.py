@@ -29,6 +29,7 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
 }
 DIGEST = "digest"  # the outbox row that carries a user's daily digest
 WEBHOOK_DISABLED = "webhook_disabled"  # to the admins, when an endpoint failed for a day
+BUDGET_80, BUDGET_100 = "budget_80", "budget_100"  # to a brief's owner, once each (broker/costs)
 KINDS = tuple(RECIPIENTS)
 DEFAULT_URGENT = ("offered", "sla_breached", "sla_escalated")
 SLA_RISK = ("sla_warning",)
@@ -59,6 +60,8 @@ LABELS = {
     "handoff_suggested": "Time off coming: hand this off?",
     DIGEST: "Daily digest",
     WEBHOOK_DISABLED: "Webhook disabled",
+    BUDGET_80: "80 % of the budget spent",
+    BUDGET_100: "Budget spent",
 }
 # Event details worth keeping on a notification (not the routing summary, which is long).
 KEPT_DETAILS = ("reason", "note", "target", "due_at", "expires_at")

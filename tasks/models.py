@@ -1,7 +1,8 @@
 """Work types, briefs, tasks and task events."""
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
@@ -36,12 +37,15 @@ class Brief(db.Model):
     campaign: Mapped[str | None] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the owner means to spend, in BROKER_CURRENCY; alerts at 80 % and 100 % (broker/costs).
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     owner: Mapped[User] = relationship()
     tasks: Mapped[list["Task"]] = relationship(back_populates="brief", order_by="Task.id")
 
     __table_args__ = (
         CheckConstraint(_one_of("objective", OBJECTIVES), name="objective"),
+        CheckConstraint("budget > 0", name="budget"),
     )
 
     @property

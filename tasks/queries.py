@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
 from broker.people import permissions
-from broker.people.models import User
+from broker.people.models import SpecialistProfile, User
 from broker.people.permissions import Scope, TaskFacts
 from broker.people.skills import routing_skills
 from tasks import lifecycle
@@ -45,6 +45,9 @@ def scoped_tasks(query, scope: Scope):
     the open queue; nothing for an empty scope."""
     if scope.everything:
         return query
+    if scope.partner is not None:  # a partner lead: the work of the partner's specialists
+        return query.where(Task.assignee_id.in_(select(SpecialistProfile.user_id).where(
+            SpecialistProfile.partner == scope.partner)))
     if scope.owner_id is not None:
         query = query.join(Brief).where(Brief.owner_id == scope.owner_id)
     mine = [Task.assignee_id == scope.assignee_id] if scope.assignee_id is not None else []
@@ -54,11 +57,20 @@ def scoped_tasks(query, scope: Scope):
     return query.where(false()) if scope == Scope() else query
 
 
-def task_facts(task: Task) -> TaskFacts:
+def task_facts(task: Task, actor: User | None = None) -> TaskFacts:
     """What permissions need to know of a task."""
     return TaskFacts(owner_id=task.brief.owner_id, assignee_id=task.assignee_id,
                      queued=task.state == lifecycle.QUEUED,
-                     actor_ids=frozenset(e.actor_id for e in task.events))
+                     actor_ids=frozenset(e.actor_id for e in task.events),
+                     assignee_partner=_partner_of(task.assignee_id)
+                     if actor is not None and permissions.leads(actor) else None)
+
+
+def _partner_of(user_id: int | None) -> str | None:
+    """The partner on a specialist's profile (a partner lead sees that partner's work)."""
+    if user_id is None:
+        return None
+    return db.session.scalar(select(SpecialistProfile.partner).where(SpecialistProfile.user_id == user_id))
 
 
 def task_for(actor: User, task_id: int) -> Task:
@@ -66,7 +78,7 @@ def task_for(actor: User, task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    if permissions.may_see_task(actor, task_facts(task)):
+    if permissions.may_see_task(actor, task_facts(task, actor)):
         return task
     raise NotAllowed("You can only see your own tasks, your briefs' tasks, or the open queue.")
 

@@ -46,10 +46,10 @@ class Factory:
         self.app = app
 
     @in_app_context
-    def user(self, role="manager", timezone="America/New_York", password=PASSWORD):
+    def user(self, role="manager", timezone="America/New_York", password=PASSWORD, **extra):
         n = next(self._seq)
         user, token = people.create_user(f"{role}{n}@example.com", f"{role.title()} {n}", role,
-                                         timezone, password)
+                                         timezone, password, **extra)
         return Made(user.id, token, user.email)
 
     @in_app_context

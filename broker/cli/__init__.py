@@ -7,6 +7,7 @@ from broker.db_events import WRITE_INTENT
 
 
 def register_commands(app):
+    from broker.cli.costs import costs
     from broker.cli.demo import demo
     from broker.cli.notify import digests, outbox
     from broker.cli.planning import plan, simulate
@@ -16,7 +17,7 @@ def register_commands(app):
     from broker.cli.templates import templates
     from broker.cli.users import users
     for command in (users, demo, route, run, scheduler, outbox, digests, sla, simulate, plan,
-                    templates):
+                    templates, costs):
         app.cli.add_command(command)
 
 

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from broker.cli import demo_data as data
+from broker.cli.demo_costs import add_costs
 from broker.cli.demo_history import post_history
 from broker.cli.demo_loop import add_work_loop_demo
 from broker.cli.demo_proposals import propose_skills
@@ -93,6 +94,7 @@ def demo(if_empty, now):
     except DomainError as exc:
         raise click.ClickException(f"The demo stopped: {exc.message} {exc.errors or ''}".strip()) from None
     _print_summary(tokens)
+    add_costs(now, data.DOMAIN, data.PASSWORD)  # time, costs, budgets and a partner lead (broker/costs)
 
 
 # People ---------------------------------------------------------------------------------------

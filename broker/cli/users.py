@@ -18,11 +18,12 @@ def users():
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--timezone", required=True, help="IANA name, e.g. Asia/Manila")
 @click.option("--password", default=None, help="Lets the user log in to the pages.")
+@click.option("--partner", default=None, help="The partner a partner_lead leads.")
 @with_appcontext
-def create(email, name, role, timezone, password):
+def create(email, name, role, timezone, password, partner):
     """Create a user; the API token is printed alone on the last line."""
     try:
-        user, token = create_user(email, name, role, timezone, password)
+        user, token = create_user(email, name, role, timezone, password, partner=partner)
     except DomainError as exc:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None

@@ -7,6 +7,7 @@ from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
 from broker.people.models import User
 from broker.people.roles import ADMIN, MANAGER
+from broker.people.services import check_partner_of
 from broker.people.sessions import end_sessions
 from broker.timeutil import is_timezone
 from broker.unit_of_work import commit, transaction
@@ -26,12 +27,14 @@ def update_user(actor: User, user_id: int, changes: dict) -> User:
         raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
     if changes.get("role", user.role) != user.role:
         _check_role_change(user, changes["role"])
+    if "partner" in changes:
+        changes["partner"] = check_partner_of(changes.get("role", user.role), changes["partner"])
     deactivating = changes.get("active") is False and user.active
     if deactivating and user.id == actor.id:
         raise Conflict("You cannot deactivate yourself; another admin can.")
     if user.role == ADMIN and user.active and (deactivating or changes.get("role", ADMIN) != ADMIN):
         _keep_an_admin(user)
-    for key in ("name", "timezone", "role", "active"):
+    for key in ("name", "timezone", "role", "active", "partner"):
         if key in changes:
             setattr(user, key, changes[key])
     if deactivating:

@@ -1,7 +1,19 @@
 """People directory models."""
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
@@ -32,6 +44,8 @@ class User(db.Model):
     # Stamped into each login session; raised on a password change or deactivation, which ends
     # every session opened before it (see get_id and broker.people.sessions).
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # The outsourcing partner a partner_lead leads (specialists name theirs on their profile).
+    partner: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     profile: Mapped["SpecialistProfile | None"] = relationship(back_populates="user", uselist=False)
@@ -90,6 +104,8 @@ class SpecialistProfile(db.Model):
     # count as time off (broker.worktime.public_holidays).
     country: Mapped[str | None] = mapped_column(String(2))
     subdivision: Mapped[str | None] = mapped_column(String(10))
+    # What an hour of this specialist costs, in BROKER_CURRENCY (admins set it; see broker/costs).
+    hourly_cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")
@@ -100,7 +116,8 @@ class SpecialistProfile(db.Model):
         cascade="all, delete-orphan", order_by="TimeOff.starts_at"
     )
 
-    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),)
+    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity"),
+                      CheckConstraint("hourly_cost >= 0", name="hourly_cost"))
 
     def work_week(self) -> WorkWeek:
         """The specialist's working time: weekly hours in their timezone, less public holidays

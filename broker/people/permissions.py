@@ -13,7 +13,7 @@ team is the point of the product); only the owner acts on one (may_decide). List
 from dataclasses import dataclass
 
 from broker.errors import NotAllowed
-from broker.people.roles import ADMIN, MANAGER, SPECIALIST
+from broker.people.roles import ADMIN, MANAGER, PARTNER_LEAD, SPECIALIST
 
 # Permissions a role holds by itself.
 POST_BRIEFS = "post_briefs"            # post a brief: the poster becomes its accountable owner
@@ -28,6 +28,8 @@ KEEP_PROFILES = "keep_profiles"        # change profiles and book time off (othe
 MANAGE_PEOPLE = "manage_people"        # create users and specialists, change anyone's profile
 MANAGE_SETTINGS = "manage_settings"    # SLA calendars and policies
 PLAN = "plan"                          # simulate the team and search for team changes (/planning)
+READ_COSTS = "read_costs"              # the cost report (own briefs; all with OVERSEE; a lead's partner)
+LEAD_PARTNER = "lead_partner"          # see and balance one partner's specialists (users.partner)
 VERIFY_SKILLS = "verify_skills"        # verify or turn down the skill levels specialists propose
 KEEP_TEMPLATES = "keep_templates"      # brief templates: read and change one's own (all with OVERSEE)
 
@@ -38,12 +40,18 @@ GRANTS: dict[str, frozenset[str]] = {  # in the order role names are listed in r
                       READ_SPECIALISTS, KEEP_PROFILES, MANAGE_PEOPLE, MANAGE_SETTINGS, PLAN,
                       VERIFY_SKILLS, KEEP_TEMPLATES}),
     SPECIALIST: frozenset({TAKE_WORK, KEEP_PROFILES}),
+    PARTNER_LEAD: frozenset({LEAD_PARTNER, READ_COSTS}),
 }
+# Cost reports (broker/costs), granted apart so the role lines above stay as they were.
+GRANTS[MANAGER] |= {READ_COSTS}
+GRANTS[ADMIN] |= {READ_COSTS}
 
 # The owner's decisions that an overseer (admin) may also take on any task.
 OVERSEER_TAKES = frozenset({"cancel", "change"})
 # What only someone with MANAGE_PEOPLE changes on a specialist profile.
-MANAGED_PROFILE_FIELDS = frozenset({"capacity", "active", "partner"})
+MANAGED_PROFILE_FIELDS = frozenset({"capacity", "active", "partner", "hourly_cost"})
+# What a partner lead changes on a profile of their partner's (capacity up to the partner's cap).
+LEAD_PROFILE_FIELDS = frozenset({"working_hours", "capacity"})
 
 
 def may(actor, permission: str) -> bool:
@@ -74,6 +82,7 @@ class TaskFacts:
     assignee_id: int | None
     queued: bool
     actor_ids: frozenset = frozenset()
+    assignee_partner: str | None = None  # the partner of the assignee's profile, if any
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ class Scope:
     owner_id: int | None = None
     assignee_id: int | None = None
     open_queue: bool = False
+    partner: str | None = None  # the tasks assigned to this partner's specialists
 
 
 def brief_scope(actor, mine: bool = False) -> Scope:
@@ -108,6 +118,8 @@ def task_scope(actor, mine: bool = False) -> Scope:
         return Scope(owner_id=actor.id)
     if may(actor, TAKE_WORK):
         return Scope(assignee_id=actor.id, open_queue=True)
+    if leads(actor) is not None:
+        return Scope(partner=leads(actor))
     return Scope()
 
 
@@ -115,6 +127,8 @@ def may_see_task(actor, task: TaskFacts) -> bool:
     """Readers of every brief, the owner and the assignee; those who take work also see the open
     queue and the tasks they acted on."""
     if may(actor, READ_EVERY_BRIEF) or actor.id in (task.owner_id, task.assignee_id):
+        return True
+    if task.assignee_partner is not None and leads(actor) == task.assignee_partner:
         return True
     return may(actor, TAKE_WORK) and (task.queued or actor.id in task.actor_ids)
 
@@ -177,15 +191,37 @@ def report_scope(actor) -> Scope:
 
 # --- people --------------------------------------------------------------------------------------
 
-def may_read_profile(actor, user_id: int) -> bool:
-    return may(actor, READ_SPECIALISTS) or actor.id == user_id
+def leads(actor) -> str | None:
+    """The partner `actor` leads: a partner lead's `partner`, else None."""
+    return (getattr(actor, "partner", None) or None) if may(actor, LEAD_PARTNER) else None
 
 
-def require_profile_change(actor, user_id: int, fields) -> None:
+def may_read_profile(actor, user_id: int, partner: str | None = None) -> bool:
+    """Readers of every specialist, the specialist, and the lead of the profile's `partner`."""
+    return (may(actor, READ_SPECIALISTS) or actor.id == user_id
+            or (partner is not None and leads(actor) == partner))
+
+
+def may_see_hourly_cost(actor, user_id: int, partner: str | None = None) -> bool:
+    """Hourly costs: admins and managers, the specialist, their partner's lead; never another
+    specialist or another partner's lead."""
+    return (may(actor, READ_SPECIALISTS) and may(actor, READ_COSTS)) or actor.id == user_id \
+        or (partner is not None and leads(actor) == partner)
+
+
+def require_profile_change(actor, user_id: int, fields, partner: str | None = None) -> None:
     """Anyone managing people changes any profile; a specialist their own, except what only an
-    admin sets (capacity, active, partner)."""
+    admin sets (capacity, active, partner, hourly cost); a partner lead the hours and capacity of
+    their partner's specialists."""
     if may(actor, MANAGE_PEOPLE):
         return
+    if partner is not None and leads(actor) == partner:
+        other = sorted(set(fields) - LEAD_PROFILE_FIELDS)
+        if other:
+            raise NotAllowed(f"A partner lead changes hours and capacity, not {', '.join(other)}.")
+        return
+    if may(actor, LEAD_PARTNER):
+        raise NotAllowed("You can only change the profiles of your partner's specialists.")
     if actor.id != user_id or not may(actor, KEEP_PROFILES):
         raise NotAllowed("You can only change your own profile.")
     locked = sorted(set(fields) & MANAGED_PROFILE_FIELDS)
@@ -193,8 +229,55 @@ def require_profile_change(actor, user_id: int, fields) -> None:
         raise NotAllowed(f"Only an admin can change {', '.join(locked)}.")
 
 
-def may_book_time_off(actor, user_id: int) -> bool:
-    return may(actor, MANAGE_PEOPLE) or (actor.id == user_id and may(actor, KEEP_PROFILES))
+def may_book_time_off(actor, user_id: int, partner: str | None = None) -> bool:
+    return (may(actor, MANAGE_PEOPLE) or (actor.id == user_id and may(actor, KEEP_PROFILES))
+            or (partner is not None and leads(actor) == partner))
+
+
+def specialist_scope(actor) -> str | None:
+    """Whose profiles a list shows: None for everyone (readers of every specialist), else the
+    partner the actor leads."""
+    if may(actor, READ_SPECIALISTS):
+        return None
+    partner = leads(actor)
+    if partner is None:
+        raise NotAllowed("Specialist profiles are for admins, managers and partner leads.")
+    return partner
+
+
+# --- time and cost -------------------------------------------------------------------------------
+
+def may_log_time(actor, assignee_id: int | None) -> bool:
+    """Time is logged on a task by its assignee alone."""
+    return may(actor, TAKE_WORK) and may_work_on(actor, assignee_id)
+
+
+@dataclass(frozen=True)
+class CostScope:
+    """Which logged time a cost report covers: everything, one owner's briefs, or the work of
+    one partner's specialists."""
+
+    everything: bool = False
+    owner_id: int | None = None
+    partner: str | None = None
+
+
+def cost_scope(actor) -> CostScope:
+    """Admins: everything; managers: their own briefs; partner leads: their partner's people."""
+    require(actor, READ_COSTS, "Cost reports are for managers, admins and partner leads.")
+    if may(actor, OVERSEE):
+        return CostScope(everything=True)
+    if may(actor, READ_BRIEFS):
+        return CostScope(owner_id=actor.id)
+    partner = leads(actor)
+    if partner is None:
+        raise NotAllowed("Your account leads no partner yet; an admin sets it.")
+    return CostScope(partner=partner)
+
+
+def may_set_budget(actor, owner_id: int) -> bool:
+    """A brief's budget and its result: the owner's (an overseer's too)."""
+    return may_decide(actor, owner_id, "change")
 
 
 def may_manage_tokens_of(actor, user_id: int) -> bool:

@@ -11,7 +11,8 @@ from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from broker.extensions import db
 from broker.people import permissions
 from broker.people.models import SpecialistProfile, TimeOff, User
-from broker.people.roles import ROLES, SPECIALIST
+from broker.people.partners import check_lead_change
+from broker.people.roles import PARTNER_LEAD, ROLES, SPECIALIST
 from broker.people.sessions import end_sessions
 from broker.people.skills import as_verifier
 from broker.people.slack_webhook import mask_webhook_url, seal_webhook_url, webhook_url_errors
@@ -46,14 +47,24 @@ def _build_user(email, name, role, timezone, password=None, now: datetime | None
 
 @transaction
 def create_user(email: str, name: str, role: str, timezone: str, password: str | None = None,
-                now: datetime | None = None) -> tuple[User, str]:
+                now: datetime | None = None, partner: str | None = None) -> tuple[User, str]:
     """Create a user and return it with a fresh API token, shown only this once."""
     user = _build_user(email, name, role, timezone, password, now)
+    user.partner = check_partner_of(role, partner)
     if role == SPECIALIST:
         user.profile = SpecialistProfile(working_hours={})
     _, token = issue_token(user, now=now)
     commit()
     return user, token
+
+
+def check_partner_of(role: str, partner: str | None) -> str | None:
+    """A partner lead leads one partner, named; other users lead none."""
+    if role == PARTNER_LEAD and not partner:
+        raise InvalidInput("A partner lead needs a partner.", {"partner": ["Name the partner they lead."]})
+    if role != PARTNER_LEAD and partner:
+        raise InvalidInput("Only a partner lead has a partner.", {"partner": ["Only for role partner_lead."]})
+    return partner or None
 
 
 def user_by_password(email: str, password: str) -> User | None:
@@ -136,8 +147,8 @@ def _apply_profile(user: User, data: dict, actor: User | None = None, keep_propo
     for key in ("name", "timezone"):
         if key in data:
             setattr(user, key, data[key])
-    for key in ("capacity", "active", "partner", "auto_accept", "working_hours", "country",
-                "subdivision"):
+    for key in ("capacity", "active", "partner", "auto_accept", "working_hours", "hourly_cost",
+                "country", "subdivision"):
         if key in data:
             setattr(profile, key, data[key])
     if "country" in data and "subdivision" not in data:
@@ -181,7 +192,8 @@ def update_specialist(actor: User, user_id: int, data: dict, keep_proposals: boo
     """Admins change any profile; a specialist changes their own, except capacity and active,
     and their skills are proposals until verified (broker.people.skills)."""
     user = specialist(user_id)
-    permissions.require_profile_change(actor, user_id, data)
+    permissions.require_profile_change(actor, user_id, data, user.profile.partner)
+    check_lead_change(actor, user.profile.partner, data)
     _check_profile(data, user.profile)
     _apply_profile(user, data, actor, keep_proposals)
     commit()
@@ -192,8 +204,8 @@ def update_specialist(actor: User, user_id: int, data: dict, keep_proposals: boo
 def add_time_off(actor: User, user_id: int, starts_at: datetime, ends_at: datetime,
                  reason: str | None = None, now: datetime | None = None) -> TimeOff:
     user = specialist(user_id)
-    if not permissions.may_book_time_off(actor, user_id):
-        raise NotAllowed("Only an admin or the specialist can book time off.")
+    if not permissions.may_book_time_off(actor, user_id, user.profile.partner):
+        raise NotAllowed("Only an admin, the specialist or their partner's lead can book time off.")
     if ends_at <= starts_at:
         raise InvalidInput("Time off must end after it starts.", {"ends_at": ["Must be after starts_at."]})
     for other in user.profile.time_off:

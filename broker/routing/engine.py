@@ -38,6 +38,7 @@ class Round:
                  now: datetime, weights: Weights = Weights()):
         self.specialists, self.tasks, self.now = specialists, tasks, now
         self.weights = np.array([getattr(weights, f) for f in FACTORS])
+        self.weighted = self.weights != 0  # a factor off (cost, by default) leaves the sums as they were
         self.position = {s.id: i for i, s in enumerate(specialists)}
         self._people_arrays(specialists, now)
         self._task_arrays(tasks, now)
@@ -49,6 +50,7 @@ class Round:
         self.load = np.array([s.load for s in specialists], dtype=float)
         self.queued = np.array([s.queued_hours for s in specialists], dtype=float)
         self.record = np.array([s.on_time_record for s in specialists], dtype=float)
+        self.cheap = cheapness([s.hourly_cost for s in specialists])
         self.active = np.array([s.active for s in specialists], dtype=bool)
         self.off_now = np.array([s.off_now for s in specialists], dtype=bool)
         self.holiday = np.array([s.holiday is not None for s in specialists], dtype=bool)
@@ -189,7 +191,9 @@ class Round:
         factors[:, 4] = self.record[j]
         factors[:, 5] = np.isin(self.brief[t] * len(self.specialists) + j, self.held)
         factors[:, 6] = self.overlap[self.manager[t], j]
-        return Scored(factors @ self.weights, factors, self.start[j], finishes, target)
+        factors[:, 7] = self.cheap[j]
+        total = factors[:, self.weighted] @ self.weights[self.weighted]
+        return Scored(total, factors, self.start[j], finishes, target)
 
     def scores(self, t: int, who: np.ndarray, place: np.ndarray) -> Scored:
         """Score candidates `who` for one task `t`."""
@@ -199,6 +203,17 @@ class Round:
         """Task positions, most urgent first: priority, then target, then age."""
         return sorted(range(len(self.tasks)), key=lambda t: (
             self.rank[t], self.tasks[t].target_at, self.tasks[t].created_at, self.tasks[t].id))
+
+
+def cheapness(costs: list) -> np.ndarray:
+    """1 for the cheapest hourly cost of the round down to 0 for the dearest (and for an unset
+    one), so with equal fit and projections the cheaper specialist scores higher."""
+    known = np.array([np.nan if c is None else float(c) for c in costs], dtype=float)
+    if not len(known) or np.all(np.isnan(known)):
+        return np.zeros(len(known))
+    low, high = np.nanmin(known), np.nanmax(known)
+    spread = high - low if high > low else 1.0
+    return np.where(np.isnan(known), 0.0, 1 - (known - low) / spread)
 
 
 def _overlap(week: WorkWeek, other: WorkWeek, now: datetime) -> float:

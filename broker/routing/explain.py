@@ -15,7 +15,9 @@ FACTOR_WORDS = {
     "skill_fit": "a closer skill fit", "load": "a lighter load",
     "record": "a better record (on-time work and owners' ratings)",
     "continuity": "already working on this brief", "overlap": "more hours shared with the manager",
+    "cost": "a lower hourly cost",
 }
+COST = FACTORS.index("cost")
 
 
 class Explainer:
@@ -43,7 +45,8 @@ class Explainer:
         summary = self._summary(decision, candidates) + "".join(
             f" Not offered to {a['name']}: {a['why']}." for a in away)
         return {**base, "outcome": "offered", "reason": None, "winner": candidates[0],
-                "summary": summary, "candidates": candidates, "unavailable": away}
+                "summary": summary, "candidates": candidates, "unavailable": away,
+                "cost_decided": self._cost_decided(decision)}
 
     def _on_holiday(self, task_id: int) -> list[dict]:
         """Qualified specialists left out because today is a public holiday where they live."""
@@ -123,7 +126,17 @@ class Explainer:
         best = max(range(len(gain)), key=gain.__getitem__)  # the first of equals, as argmax
         if gain[best] <= 0:
             return "a tie broken by the roster order"
+        if self._cost_decided(decision):
+            return "a lower hourly cost: cost decided, fit and projected finish being equal"
         return FACTOR_WORDS[FACTORS[best]]
+
+    def _cost_decided(self, decision: Decision) -> bool:
+        """Whether the hourly cost alone put the winner ahead of the runner-up."""
+        if len(decision.candidates) < 2 or not self._weights[COST]:
+            return False
+        first, second = decision.candidates[0], decision.candidates[1]
+        gain = [(a - b) * w for a, b, w in zip(first.factors, second.factors, self._weights)]
+        return gain[COST] > 0 and sum(gain) - gain[COST] <= 1e-9
 
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from broker.worktime.arithmetic import WorkWeek
 
-FACTORS = ("on_time", "speed", "skill_fit", "load", "record", "continuity", "overlap")
+FACTORS = ("on_time", "speed", "skill_fit", "load", "record", "continuity", "overlap", "cost")
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Weights:
     record: float = 1.0       # share of past work submitted on time
     continuity: float = 1.0   # already works on this brief
     overlap: float = 2.0      # shares hours with the manager (only when the task asks)
+    cost: float = 0.0         # a lower hourly cost; off unless BROKER_ROUTING_WEIGHTS sets it
 
     @classmethod
     def from_config(cls, values: dict | None) -> "Weights":
@@ -45,6 +46,7 @@ class SpecialistInput:
     off_now: bool = False  # on time off at the round's instant
     auto_accept: bool = False
     holiday: str | None = None  # "on a public holiday in PH: Rizal Day" when today is one locally
+    hourly_cost: float | None = None  # for the cost factor; None: not set (scores as the dearest)
     proposed: dict = field(default_factory=dict)  # skill -> a level proposed, not verified yet
 
 

@@ -99,7 +99,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
     """Active specialists with their skills, hours, time off, load, briefs and on-time record."""
     people = db.session.execute(
         select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept,
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept, SpecialistProfile.hourly_cost,
                SpecialistProfile.country, SpecialistProfile.subdivision)
         .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
         .where(User.active.is_(True), SpecialistProfile.active.is_(True))
@@ -120,6 +120,7 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         briefs=frozenset(briefs[p.id]),
         off_now=any(s <= now < e for s, e in off[p.id]), auto_accept=p.auto_accept,
         holiday=places.today(p.country, p.subdivision, p.timezone),
+        hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost),
         proposed=proposed.get(p.id, {}))
         for p in people]
 

@@ -47,9 +47,11 @@ def register_web(app):
         admin_work_type_views,
         auth_views,
         brief_views,
+        cost_views,
         dashboard_views,
         loop_views,
         notification_views,  # attach to `web`)
+        partner_views,
         planning_views,
         profile_views,
         queue_views,

@@ -5,14 +5,17 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from broker.people.permissions import READ_BRIEFS, may
+from broker.people.permissions import LEAD_PARTNER, READ_BRIEFS, may
 from broker.people.services import user_by_password
 from broker.web import web
 from broker.web.throttle import login_wait_seconds
 
 
 def _home_for(user) -> str:
-    """Where each role starts: managers and admins on their briefs, specialists on their queue."""
+    """Where each role starts: managers and admins on their briefs, specialists on their queue,
+    partner leads on their partner's page."""
+    if may(user, LEAD_PARTNER):
+        return url_for("web.partner")
     return url_for("web.briefs") if may(user, READ_BRIEFS) else url_for("web.queue")
 
 

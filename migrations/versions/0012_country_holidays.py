@@ -1,14 +1,14 @@
 """specialists and SLA calendars name a country (and subdivision) whose public holidays count
 
 Revision ID: 0012
-Revises: 0013
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,7 @@ from flask import url_for
 
 from broker.extensions import db
 from broker.people.models import ApiToken, User
+from broker.people.partners import Partner
 from broker.people.tokens import hash_token, issue_token
 from broker.timeutil import utcnow
 from tasks import services as tasks
@@ -176,6 +177,29 @@ def static_file(w) -> dict:
     return {"filename": "broker.css"}
 
 
+def closed_brief(w) -> dict:
+    """A brief whose only task was cancelled: its result may be recorded."""
+    brief_id, (task_id,) = w.brief()
+    w.act(lambda m: tasks.owner_action(task_id, "cancel", m, utcnow(), {}), who="manager")
+    return {"brief_id": brief_id}
+
+
+def acme_profile(w) -> dict:
+    """The specialist's profile (partner Acme, whose lead may change hours and capacity)."""
+    return profile(w)
+
+
+def partner_row(w) -> dict:
+    from broker.people.partners import Partner
+    with w.app.app_context():
+        made = Partner(name=f"Partner {_next()}", capacity_cap=3)
+        db.session.add(made)
+        db.session.commit()
+        partner_id = made.id
+        db.session.remove()
+    return {"partner_id": partner_id}
+
+
 # --- bodies --------------------------------------------------------------------------------------
 
 def new_user(w) -> dict:
@@ -233,6 +257,7 @@ def time_off_form(w) -> dict:
 
 
 T = "/api/v1/tasks/<id:task_id>"
+ALWAYS = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 MATRIX = [
     # --- the JSON API: admin, manager, other manager, specialist, other specialist, none, revoked
     Row("GET", "/api/v1/health", "200 200 200 200 200 200 200"),
@@ -312,6 +337,22 @@ MATRIX = [
     Row("DELETE", "/api/v1/tokens/<id:token_id>", "204 204 403 403 403 401 401", managers_token),
     Row("PATCH", "/api/v1/users/<id:user_id>", "200 403 403 403 403 401 401", account,
         {"name": "Renamed"}),
+    # time, cost and partners (broker/costs)
+    Row("GET", T + "/time", "200 200 403 200 403 401 401", working),
+    Row("POST", T + "/time", "403 403 403 201 403 401 401", working, {"minutes": 30}),
+    Row("GET", "/api/v1/briefs/<id:brief_id>/costs", "200 200 403 403 403 401 401", brief),
+    Row("PUT", "/api/v1/briefs/<id:brief_id>/budget", "200 200 403 403 403 401 401", brief,
+        {"budget": 500}),
+    Row("PUT", "/api/v1/briefs/<id:brief_id>/result", "200 200 403 403 403 401 401", closed_brief,
+        {"value": 12, "note": "12 demos"}),
+    Row("GET", "/api/v1/costs/report", "200 200 200 403 403 401 401"),
+    Row("GET", "/api/v1/partners", "200 403 403 403 403 401 401"),
+    Row("POST", "/api/v1/partners", "201 403 403 403 403 401 401",
+        body=lambda w: {"name": f"Partner {_next()}", "capacity_cap": 4}),
+    Row("PUT", "/api/v1/partners/<id:partner_id>", "200 403 403 403 403 401 401", partner_row,
+        lambda w: {"name": f"Partner {_next()}", "capacity_cap": 5}),
+    Row("PATCH", "/api/v1/specialists/<id:user_id>", "200 403 403 200 403 401 401", acme_profile,
+        {"working_hours": ALWAYS}),
 
     # --- pages: admin, manager, other manager, specialist, other specialist, logged out
     Row("GET", "/static/<path:filename>", "200 200 200 200 200 200", static_file),
@@ -385,9 +426,170 @@ MATRIX = [
     Row("POST", "/planning", "422 422 422 403 403 302", body={"source": "nowhere"}),
     Row("GET", "/planning/runs/<id:run_id>", "200 200 200 403 403 302", planning_run),
     Row("GET", "/planning/runs/<id:run_id>/status", "200 200 200 403 403 302", planning_run),
+    Row("GET", "/costs", "200 200 200 403 403 302"),
+    Row("POST", "/briefs/<id:brief_id>/budget", "302 302 403 403 403 302", brief, {"budget": "800"}),
+    Row("POST", "/briefs/<id:brief_id>/result", "302 302 403 403 403 302", closed_brief,
+        {"value": "12"}),
+    Row("POST", "/tasks/<id:task_id>/time", "403 403 403 302 403 302", working, {"spent": "1h30"}),
+    Row("GET", "/partner", "403 403 403 403 403 302"),
+    Row("GET", "/partner/specialists/<id:user_id>", "403 403 403 403 403 302", profile),
+    Row("POST", "/partner/specialists/<id:user_id>", "403 403 403 403 403 302", profile,
+        {"capacity": "500"} | {f"hours-{d}": "00:00-23:59" for d in ALWAYS}),
+    Row("POST", "/partner/specialists/<id:user_id>/time-off", "403 403 403 403 403 302", profile,
+        time_off_form),
     # Slack signs its requests, nobody logs in: without a signing secret set here, it is off.
     Row("POST", "/slack/interactions", "503 503 503 503 503 503", body={"payload": "{}"}),
 ]
+
+
+# The partner_lead role (broker/costs): the lead of the specialist's partner (Acme), and the lead of
+# another partner (Bolt, the other specialist's), per row as (method, rule, setup name) -> statuses.
+# A row without an entry fails test_partner_leads: add its two statuses here.
+L = "<lambda>"
+PARTNER_LEADS = {
+    ("GET", "/api/v1/health", L): "200 200",
+    ("GET", "/api/v1/openapi.json", L): "200 200",
+    ("GET", "/api/v1/me", L): "200 200",
+    ("PATCH", "/api/v1/me", L): "200 200",
+    ("POST", "/api/v1/users", L): "403 403",
+    ("GET", "/api/v1/specialists", L): "200 200",  # each their own partner's
+    ("POST", "/api/v1/specialists", L): "403 403",
+    ("GET", "/api/v1/specialists/<id:user_id>", "profile"): "200 403",
+    ("PATCH", "/api/v1/specialists/<id:user_id>", "profile"): "403 403",  # a name is not theirs to change
+    ("PATCH", "/api/v1/specialists/<id:user_id>", "acme_profile"): "200 403",
+    ("POST", "/api/v1/specialists/<id:user_id>/time-off", "profile"): "201 403",
+    ("GET", "/api/v1/work-types", L): "200 200",
+    ("GET", "/api/v1/briefs", L): "403 403",
+    ("POST", "/api/v1/briefs", L): "403 403",
+    ("GET", "/api/v1/briefs/<id:brief_id>", "brief"): "403 403",
+    ("GET", "/api/v1/tasks", L): "200 200",  # the partner's people's tasks
+    ("GET", "/api/v1/tasks/available", L): "403 403",
+    ("GET", T, "working"): "200 403",
+    ("GET", T, "queued"): "403 403",
+    ("PATCH", T, "queued"): "403 403",
+    ("POST", T + "/claim", "queued"): "403 403",
+    ("POST", T + "/accept", "offered"): "403 403",
+    ("POST", T + "/decline", "offered"): "403 403",
+    ("POST", T + "/block", "working"): "403 403",
+    ("POST", T + "/unblock", "blocked"): "403 403",
+    ("POST", T + "/submit", "working"): "403 403",
+    ("POST", T + "/resume", "changes_requested"): "403 403",
+    ("POST", T + "/approve", "submitted"): "403 403",
+    ("POST", T + "/request-changes", "submitted"): "403 403",
+    ("POST", T + "/cancel", "queued"): "403 403",
+    ("GET", "/api/v1/notifications", L): "200 200",
+    ("GET", "/api/v1/digests/preview", L): "200 200",
+    ("GET", "/api/v1/sla/calendars", L): "200 200",
+    ("POST", "/api/v1/sla/calendars", L): "403 403",
+    ("GET", "/api/v1/sla/calendars/<string(maxlength=64):name>", "business"): "200 200",
+    ("PUT", "/api/v1/sla/calendars/<string(maxlength=64):name>", "business"): "403 403",
+    ("GET", "/api/v1/sla/policies", L): "200 200",
+    ("PUT", "/api/v1/sla/policies", L): "403 403",
+    ("GET", "/api/v1/sla/report", L): "403 403",
+    ("GET", "/api/v1/webhooks", L): "403 403",
+    ("POST", "/api/v1/webhooks", L): "403 403",
+    ("GET", "/api/v1/webhooks/<id:endpoint_id>", "endpoint"): "403 403",
+    ("PATCH", "/api/v1/webhooks/<id:endpoint_id>", "endpoint"): "403 403",
+    ("DELETE", "/api/v1/webhooks/<id:endpoint_id>", "endpoint"): "403 403",
+    ("GET", "/api/v1/webhooks/<id:endpoint_id>/deliveries", "endpoint"): "403 403",
+    ("POST", "/api/v1/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver", "delivery"):
+        "403 403",
+    ("GET", "/api/v1/tokens", L): "200 200",
+    ("POST", "/api/v1/tokens", L): "201 201",
+    ("DELETE", "/api/v1/tokens/<id:token_id>", "managers_token"): "403 403",
+    ("PATCH", "/api/v1/users/<id:user_id>", "account"): "403 403",
+    ("GET", T + "/time", "working"): "200 403",
+    ("POST", T + "/time", "working"): "403 403",
+    ("GET", "/api/v1/briefs/<id:brief_id>/costs", "brief"): "403 403",
+    ("PUT", "/api/v1/briefs/<id:brief_id>/budget", "brief"): "403 403",
+    ("PUT", "/api/v1/briefs/<id:brief_id>/result", "closed_brief"): "403 403",
+    ("GET", "/api/v1/costs/report", L): "200 200",  # each their own partner's
+    ("GET", "/api/v1/partners", L): "403 403",
+    ("POST", "/api/v1/partners", L): "403 403",
+    ("PUT", "/api/v1/partners/<id:partner_id>", "partner_row"): "403 403",
+    # pages
+    ("GET", "/static/<path:filename>", "static_file"): "200 200",
+    ("GET", "/login", L): "302 302",
+    ("POST", "/login", L): "302 302",
+    ("GET", "/logout", L): "200 200",
+    ("POST", "/logout", L): "302 302",
+    ("GET", "/", L): "302 302",
+    ("GET", "/briefs", L): "403 403",
+    ("GET", "/briefs/new", L): "403 403",
+    ("POST", "/briefs/new", L): "403 403",
+    ("GET", "/briefs/<id:brief_id>", "brief"): "403 403",
+    ("POST", "/tasks/<id:task_id>/review", "submitted"): "403 403",
+    ("GET", "/queue", L): "403 403",
+    ("POST", "/tasks/<id:task_id>/step", "working"): "403 403",
+    ("GET", "/available", L): "403 403",
+    ("POST", "/tasks/<id:task_id>/claim", "queued"): "403 403",
+    ("GET", "/profile", L): "403 403",
+    ("POST", "/profile", L): "403 403",
+    ("POST", "/profile/time-off", L): "403 403",
+    ("GET", "/dashboard", L): "200 200",
+    ("GET", "/notifications", L): "200 200",
+    ("GET", "/admin/webhooks", L): "403 403",
+    ("POST", "/admin/webhooks", L): "403 403",
+    ("GET", "/admin/webhooks/<id:endpoint_id>", "endpoint"): "403 403",
+    ("POST", "/admin/webhooks/<id:endpoint_id>/active", "endpoint"): "403 403",
+    ("POST", "/admin/webhooks/<id:endpoint_id>/delete", "endpoint"): "403 403",
+    ("POST", "/admin/webhooks/<id:endpoint_id>/deliveries/<id:delivery_id>/redeliver", "delivery"):
+        "403 403",
+    ("GET", "/planning", L): "403 403",
+    ("POST", "/planning", L): "403 403",
+    ("GET", "/planning/runs/<id:run_id>", "planning_run"): "403 403",
+    ("GET", "/planning/runs/<id:run_id>/status", "planning_run"): "403 403",
+    ("GET", "/costs", L): "200 200",
+    ("POST", "/briefs/<id:brief_id>/budget", "brief"): "403 403",
+    ("POST", "/briefs/<id:brief_id>/result", "closed_brief"): "403 403",
+    ("POST", "/tasks/<id:task_id>/time", "working"): "403 403",
+    ("GET", "/partner", L): "200 200",
+    ("GET", "/partner/specialists/<id:user_id>", "profile"): "200 403",
+    ("POST", "/partner/specialists/<id:user_id>", "profile"): "302 403",
+    ("POST", "/partner/specialists/<id:user_id>/time-off", "profile"): "302 403",
+    ("POST", "/slack/interactions", L): "503 503",
+    # the admin pages and skill verification (issue 11): nothing for partner leads
+    ("POST", "/api/v1/specialists/<id:user_id>/skills/verify", "profile"): "403 403",
+    ("POST", "/api/v1/specialists/<id:user_id>/skills/reject", "profile"): "403 403",
+    ("GET", "/api/v1/skills/proposals", L): "403 403",
+    ("POST", "/api/v1/specialists/import/preview", L): "403 403",
+    ("POST", "/api/v1/specialists/import", L): "403 403",
+    ("GET", "/admin/people", L): "403 403",
+    ("POST", "/admin/people", L): "403 403",
+    ("POST", "/admin/people/import", L): "403 403",
+    ("POST", "/admin/people/<id:user_id>/account", "account"): "403 403",
+    ("GET", "/admin/people/<id:user_id>", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>", "fresh_specialist"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/skills/verify", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/skills/reject", "profile"): "403 403",
+    ("POST", "/admin/people/<id:user_id>/time-off", "profile"): "403 403",
+    ("GET", "/admin/sla", L): "403 403",
+    ("POST", "/admin/sla/policies", L): "403 403",
+    ("POST", "/admin/sla/calendars", L): "403 403",
+    ("POST", "/admin/sla/calendars/<string(maxlength=64):name>", "business"): "403 403",
+    ("GET", "/admin/work-types", L): "403 403",
+    ("POST", "/admin/work-types", L): "403 403",
+    ("POST", "/admin/work-types/<string(maxlength=64):slug>", L): "403 403",
+    # the work loop (issue 12)
+    ("GET", T + "/comments", "working"): "200 403",
+    ("POST", T + "/comments", "working"): "403 403",  # the thread is the owner's, the assignee's and admins'
+    ("POST", T + "/handoff", "working"): "403 403",
+    ("GET", "/api/v1/templates", L): "403 403",
+    ("POST", "/api/v1/templates", L): "403 403",
+    ("GET", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("PUT", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("DELETE", "/api/v1/templates/<id:template_id>", "template"): "403 403",
+    ("POST", "/api/v1/templates/<id:template_id>/post", "template"): "403 403",
+    ("POST", "/tasks/<id:task_id>/decide", "submitted"): "403 403",
+    ("POST", "/tasks/<id:task_id>/comments", "working"): "403 403",
+    ("POST", "/tasks/<id:task_id>/handoff", "working"): "403 403",
+    ("GET", "/templates", L): "403 403",
+    ("POST", "/briefs/<id:brief_id>/template", "brief"): "403 403",
+    ("POST", "/templates/<id:template_id>/post", "template"): "403 403",
+    ("POST", "/templates/<id:template_id>/schedule", "template"): "403 403",
+    ("POST", "/templates/<id:template_id>/delete", "template"): "403 403",
+}
+LEAD_CASES = ("partner_lead", "other_partner_lead")
 
 
 # --- the world the cases act in -----------------------------------------------------------------
@@ -421,13 +623,16 @@ def build_world(app, make) -> World:
     w.made = {"admin": make.user("admin"), "manager": make.user("manager"),
               "other_manager": make.user("manager"),
               "specialist": make.specialist({"premiere_pro": 5, "google_ads": 5}, hours=always,
-                                            capacity=500),
+                                            capacity=500, partner="Acme"),
               "other_specialist": make.specialist({"premiere_pro": 5, "google_ads": 5},
-                                                  hours=always, capacity=500)}
+                                                  hours=always, capacity=500, partner="Bolt"),
+              "partner_lead": make.user("partner_lead", partner="Acme"),
+              "other_partner_lead": make.user("partner_lead", partner="Bolt")}
     w.ids = {case: made.id for case, made in w.made.items()}
     with app.app_context():
         db.session.add(ApiToken(user_id=w.ids["manager"], token_hash=hash_token(REVOKED),
                                 prefix=REVOKED[:10], revoked_at=utcnow()))
+        db.session.add(Partner(name="Acme", capacity_cap=5))
         db.session.commit()
         db.session.remove()
     for case, made in w.made.items():
@@ -476,6 +681,7 @@ def documented(spec: dict, row: Row) -> set[str]:
     for name in ("task_id", "brief_id", "user_id", "endpoint_id", "delivery_id", "token_id",
                  "template_id"):
         path = path.replace(f"<id:{name}>", "{" + name + "}")
+    path = path.replace("<id:partner_id>", "{partner_id}").replace("<id:template_id>", "{template_id}")
     path = path.replace("<string(maxlength=64):name>", "{name}")
     operation = spec["paths"].get(path, {}).get(row.method.lower())
     return set(operation["responses"]) if operation else set()
@@ -502,6 +708,26 @@ def test_authorization_matrix(app, make, client):
         statuses = documented(spec, row)
         if row.is_api and statuses and set(got) - statuses:
             undocumented.append(f"{row.method} {row.rule}: {sorted(set(got) - statuses)}")
+    assert wrong == [], "\n".join(wrong)
+    assert undocumented == [], "statuses not in the OpenAPI document:\n" + "\n".join(undocumented)
+
+
+def test_partner_leads(app, make, client):
+    """The partner_lead role, row by row: their partner's people and work, nothing else."""
+    w = build_world(app, make)
+    spec = client.get("/api/v1/openapi.json").json
+    missing = [f"{r.method} {r.rule} ({r.setup.__name__})" for r in MATRIX
+               if (r.method, r.rule, r.setup.__name__) not in PARTNER_LEADS]
+    assert missing == [], "rows without partner-lead statuses in PARTNER_LEADS:\n" + "\n".join(missing)
+    wrong, undocumented = [], []
+    for row in MATRIX:
+        expected = PARTNER_LEADS[(row.method, row.rule, row.setup.__name__)]
+        got = " ".join(str(send(w, row, case)) for case in LEAD_CASES)
+        if got != expected:
+            wrong.append(f"{row.method} {row.rule} ({row.setup.__name__}): expected {expected}, got {got}")
+        statuses = documented(spec, row)
+        if row.is_api and statuses and set(got.split()) - statuses:
+            undocumented.append(f"{row.method} {row.rule}: {sorted(set(got.split()) - statuses)}")
     assert wrong == [], "\n".join(wrong)
     assert undocumented == [], "statuses not in the OpenAPI document:\n" + "\n".join(undocumented)
 

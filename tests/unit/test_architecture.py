@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("broker", "tasks", "sla", "notifications")
 # broker's parts on the top floor (the shell and engine); the rest of broker is the base.
 TOP = ("broker.app", "broker.api", "broker.web", "broker.cli", "broker.routing", "broker.scheduler",
-       "broker.slack_app", "broker.planning")
+       "broker.slack_app", "broker.planning", "broker.costs")
 FLOORS = {"base": 0, "domain": 1, "top": 2}
 
 

@@ -1,7 +1,7 @@
 """Schemas of the notifications API."""
 from marshmallow import Schema, fields, validate
 
-from notifications.kinds import DIGEST, KINDS, WEBHOOK_DISABLED
+from notifications.kinds import BUDGET_80, BUDGET_100, DIGEST, KINDS, WEBHOOK_DISABLED
 from notifications.models import STATES
 from notifications.queries import headline
 
@@ -23,7 +23,7 @@ class NotificationSchema(Schema):
 
 class NotificationQuerySchema(Schema):
     state = fields.String(validate=validate.OneOf(STATES))
-    kind = fields.String(validate=validate.OneOf(KINDS + (DIGEST, WEBHOOK_DISABLED)))
+    kind = fields.String(validate=validate.OneOf(KINDS + (DIGEST, WEBHOOK_DISABLED, BUDGET_80, BUDGET_100)))
 
 
 class DigestPreviewSchema(Schema):

@@ -1,6 +1,7 @@
 """Schemas of the people API."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from broker.people.permissions import may_see_hourly_cost
 from broker.people.roles import ROLES
 from broker.people.slack_webhook import webhook_url_errors
 from broker.timeutil import is_timezone, utcnow
@@ -48,6 +49,8 @@ class UserSchema(Schema):
                                       metadata={"description": "Masked; the full URL is never shown."})
     urgent_kinds = fields.Method("_urgent_kinds", dump_only=True)
     slack_user_id = fields.String(dump_only=True, allow_none=True)
+    partner = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=120),
+                            metadata={"description": "The partner a partner_lead leads."})
     created_at = fields.AwareDateTime(dump_only=True)
 
     def _urgent_kinds(self, user) -> list[str]:
@@ -69,6 +72,7 @@ class UserPatchSchema(Schema):
     active = fields.Boolean()
     name = fields.String(validate=validate.Length(min=1, max=120))
     timezone = TimezoneField()
+    partner = fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
 
 
 def _webhook_url(value):
@@ -138,6 +142,24 @@ class TimeOffSchema(Schema):
             raise ValidationError("Must be after starts_at.", "ends_at")
 
 
+def _cost_in_range(value):
+    """0 to 100000 (a plain validator: OpenAPI would show Range's bounds as strings here)."""
+    if not 0 <= value <= 100000:
+        raise ValidationError("Must be between 0 and 100000.")
+
+
+def _hourly_cost(load: bool = False):
+    """A specialist's hourly cost, exact to the cent (never a float): read as a number, shown as a
+    decimal string ("30.00")."""
+    about = ("What an hour costs, in BROKER_CURRENCY (admins set it; shown to admins, managers, "
+             "the specialist and their partner's lead only).")
+    if load:
+        return fields.Decimal(places=2, allow_none=True, allow_nan=False, load_only=True,
+                              validate=_cost_in_range, metadata={"description": about + " 0 to 100000."})
+    return fields.Decimal(places=2, as_string=True, allow_none=True, dump_only=True,
+                          metadata={"description": about, "type": "string", "format": "decimal"})
+
+
 class SpecialistSchema(Schema):
     """A specialist profile read flat: the user's fields and the profile's."""
 
@@ -156,11 +178,13 @@ class SpecialistSchema(Schema):
     subdivision = fields.String(allow_none=True, validate=SUBDIVISION)
     public_holidays = fields.List(fields.Dict(), dump_only=True, metadata={
         "description": "The next public holidays where the specialist lives: [{date, name}]."})
+    hourly_cost = _hourly_cost()
     time_off = fields.List(fields.Nested(TimeOffSchema), dump_only=True)
 
 
 class SpecialistCreateSchema(SpecialistSchema):
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+    hourly_cost = _hourly_cost(load=True)
 
 
 class SpecialistWithTokenSchema(SpecialistSchema):
@@ -178,6 +202,7 @@ class SpecialistPatchSchema(Schema):
     auto_accept = fields.Boolean()
     country = fields.String(allow_none=True, validate=COUNTRY)
     subdivision = fields.String(allow_none=True, validate=SUBDIVISION)
+    hourly_cost = _hourly_cost(load=True)
 
 
 class SpecialistQuerySchema(Schema):
@@ -186,8 +211,9 @@ class SpecialistQuerySchema(Schema):
     timezone = TimezoneField()
 
 
-def specialist_view(user, token: str | None = None) -> dict:
-    """The flat dict that SpecialistSchema dumps: user fields beside profile fields."""
+def specialist_view(user, token: str | None = None, viewer=None) -> dict:
+    """The flat dict that SpecialistSchema dumps: user fields beside profile fields; the hourly
+    cost only for a `viewer` who may see it."""
     p = user.profile
     view = {
         "id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone,
@@ -199,6 +225,8 @@ def specialist_view(user, token: str | None = None) -> dict:
         "public_holidays": [{"date": d.isoformat(), "name": n}
                             for d, n in upcoming(p.country, p.subdivision, utcnow().date())],
     }
+    if viewer is None or may_see_hourly_cost(viewer, user.id, p.partner):
+        view["hourly_cost"] = p.hourly_cost
     if token:
         view["api_token"] = token
     return view

@@ -8,6 +8,7 @@ from broker.api.blueprint import Blueprint
 from broker.api.pagination import page_of, page_of_rows
 from broker.api.people import schemas as s
 from broker.errors import NotAllowed
+from broker.extensions import db
 from broker.people import accounts, importing, permissions, services, verification
 from broker.people.models import SpecialistProfile, SpecialistSkill, User
 from broker.timeutil import utcnow
@@ -61,14 +62,18 @@ class UserAccount(MethodView):
 
 @blp.route("/specialists")
 class Specialists(MethodView):
-    @authenticated(permissions.READ_SPECIALISTS)
+    @authenticated()
     @blp.errors(401, 403)
     @blp.arguments(s.SpecialistQuerySchema, location="query")
     @blp.response(200, s.SpecialistSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """Specialist profiles, filterable by skill, activity and timezone."""
+        """Specialist profiles, filterable by skill, activity and timezone (a partner lead: their
+        partner's)."""
         stmt = select(User).join(SpecialistProfile).order_by(User.id)
+        partner = permissions.specialist_scope(g.user)
+        if partner is not None:
+            stmt = stmt.where(SpecialistProfile.partner == partner)
         if "skill" in query:
             stmt = stmt.where(User.id.in_(select(SpecialistSkill.specialist_id)
                                           .where(SpecialistSkill.skill == query["skill"])))
@@ -76,7 +81,7 @@ class Specialists(MethodView):
             stmt = stmt.where(SpecialistProfile.active.is_(query["active"]))
         if "timezone" in query:
             stmt = stmt.where(User.timezone == query["timezone"])
-        return [s.specialist_view(u) for u in page_of(stmt, pagination_parameters)]
+        return [s.specialist_view(u, viewer=g.user) for u in page_of(stmt, pagination_parameters)]
 
     @authenticated(permissions.MANAGE_PEOPLE)
     @blp.errors(401, 403)
@@ -119,22 +124,26 @@ class Specialist(MethodView):
     @blp.response(200, s.SpecialistSchema)
     def get(self, user_id):
         """One specialist profile."""
-        if not permissions.may_read_profile(g.user, user_id):
-            raise NotAllowed("Specialists can only read their own profile.")
-        return s.specialist_view(services.specialist(user_id))
+        partner = db.session.scalar(select(SpecialistProfile.partner)
+                                    .where(SpecialistProfile.user_id == user_id))
+        if not permissions.may_read_profile(g.user, user_id, partner):
+            raise NotAllowed("Specialists can only read their own profile, partner leads their "
+                             "partner's specialists.")
+        return s.specialist_view(services.specialist(user_id), viewer=g.user)
 
-    @authenticated(permissions.KEEP_PROFILES)
+    @authenticated()
     @blp.errors(401, 403, 404)
     @blp.arguments(s.SpecialistPatchSchema)
     @blp.response(200, s.SpecialistSchema)
     def patch(self, data, user_id):
-        """Change a profile (admin; the specialist for their own, but not capacity or active)."""
-        return s.specialist_view(services.update_specialist(g.user, user_id, data))
+        """Change a profile (admin; the specialist for their own, but not capacity, active,
+        partner or hourly cost; their partner's lead hours and capacity up to the partner's cap)."""
+        return s.specialist_view(services.update_specialist(g.user, user_id, data), viewer=g.user)
 
 
 @blp.route("/specialists/<id:user_id>/time-off")
 class TimeOff(MethodView):
-    @authenticated(permissions.KEEP_PROFILES)
+    @authenticated()
     @blp.errors(401, 403, 404, 409)
     @blp.arguments(s.TimeOffSchema)
     @blp.response(201, s.TimeOffSchema)

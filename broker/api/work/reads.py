@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from broker.costs.reads import logged_hours
 from broker.extensions import db
 from broker.people.models import User
 from sla.queries import brief_sla_counts, sla_summaries, sla_views
@@ -21,7 +22,7 @@ TASK_FIELDS = ("id", "brief_id", "title", "work_type", "skills", "priority", "es
                "deliverable_url", "created_at", "accepted_at", "first_submitted_at", "closed_at",
                "revision", "rating")
 BRIEF_FIELDS = ("id", "title", "description", "objective", "success_metric", "campaign",
-                "owner_id", "created_at")
+                "owner_id", "created_at", "budget")
 EVENT_FIELDS = ("type", "from_state", "to_state", "actor_id", "at", "details")
 
 
@@ -42,8 +43,9 @@ def task_items(tasks: list[Task], now: datetime) -> list[dict]:
     """List rows: each task's fields, its assignee, and each SLA target's due instant and status."""
     sla = sla_summaries([t.id for t in tasks], now)
     who = people(t.assignee_id for t in tasks)
-    return [dict(_plain(t, TASK_FIELDS), assignee=who.get(t.assignee_id), sla=sla[t.id])
-            for t in tasks]
+    hours = logged_hours([t.id for t in tasks])
+    return [dict(_plain(t, TASK_FIELDS), assignee=who.get(t.assignee_id), sla=sla[t.id],
+                 logged_hours=hours[t.id]) for t in tasks]
 
 
 def _task_views(tasks: list[Task], now: datetime, who: dict | None = None) -> list[dict]:
@@ -51,9 +53,11 @@ def _task_views(tasks: list[Task], now: datetime, who: dict | None = None) -> li
     sla = sla_views(tasks, now)
     who = people(t.assignee_id for t in tasks) if who is None else who
     needs = prerequisites(t.id for t in tasks)
+    hours = logged_hours([t.id for t in tasks])
     return [dict(_plain(t, TASK_FIELDS), assignee=who.get(t.assignee_id),
                  sla=sla.get(t.id) or {"ack": None, "turnaround": None},
-                 routing={"explanation": t.routing}, **dependency_view(needs[t.id]))
+                 routing={"explanation": t.routing}, logged_hours=hours[t.id],
+                 **dependency_view(needs[t.id]))
             for t in tasks]
 
 

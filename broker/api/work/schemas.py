@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 from sqlalchemy import select
 
+from broker.api.costs.schemas import money_field, positive_amount
 from broker.api.people.schemas import SLUG
 from broker.extensions import db
 from broker.timeutil import utcnow
@@ -116,6 +117,7 @@ class TaskSummarySchema(Schema):
     closed_at = fields.AwareDateTime(allow_none=True)
     revision = fields.Integer(metadata={"description": "Review rounds: changes requested so far."})
     rating = fields.Integer(allow_none=True, metadata={"description": "The owner's 1-5 rating."})
+    logged_hours = fields.Float(metadata={"description": "Time logged on the task (/tasks/<id>/time)."})
     sla = fields.Dict(keys=fields.String(),
                       values=fields.Nested(SlaTargetSummarySchema, allow_none=True))
 
@@ -153,6 +155,9 @@ class BriefCreateSchema(Schema):
     objective = fields.String(required=True, validate=validate.OneOf(OBJECTIVES))
     success_metric = fields.String(required=True, validate=validate.Length(min=1, max=500))
     campaign = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    budget = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False,
+                            validate=positive_amount,
+                            metadata={"description": "In BROKER_CURRENCY; the owner hears at 80 % and 100 %."})
     tasks = fields.List(fields.Nested(TaskCreateSchema), required=True,
                         validate=validate.Length(min=1, max=50, error="Add between 1 and 50 tasks."))
 
@@ -170,6 +175,7 @@ class BriefSummarySchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
+    budget = money_field(allow_none=True)
     task_count = fields.Integer()
     task_states = fields.Dict(keys=fields.String(), values=fields.Integer(),
                               metadata={"example": {"queued": 2, "in_progress": 1}})
@@ -190,6 +196,7 @@ class BriefSchema(Schema):
     owner = fields.Nested(PersonRefSchema)
     status = fields.String()
     created_at = fields.AwareDateTime()
+    budget = money_field(allow_none=True)
     template_id = fields.Integer(allow_none=True, metadata={"description": "The template it was posted from."})
     tasks = fields.List(fields.Nested(BriefTaskSchema))
 

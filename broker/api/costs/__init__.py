@@ -1,0 +1,1 @@
+"""Time, cost and partners in the JSON API."""
