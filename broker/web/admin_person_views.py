@@ -1,7 +1,7 @@
 """/admin/people/<id>: one person. For a specialist: skills with their verification (verify or
 turn down proposals), weekly hours, capacity, partner, auto-accept, routing on or off, and time
 off. The rules stay in the API's schemas and the people services, as on /profile."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -29,6 +29,7 @@ def _stored_form(user: User) -> dict:
     p = user.profile
     return {"name": user.name, "timezone": user.timezone, "capacity": str(p.capacity),
             "partner": p.partner or "", "auto_accept": "1" if p.auto_accept else "",
+            "hourly_cost": "" if p.hourly_cost is None else f"{p.hourly_cost:.2f}",
             "routed": "1" if p.active else ""} | {
         f"hours-{d}": t for d, t in pf.hours_text(p.working_hours).items()}
 
@@ -46,7 +47,7 @@ def _render(user: User, form=None, skills=None, errors=None, time_off_form=None,
     context = {"person": user, "profile": profile, "weekdays": WEEKDAYS, "day_names": pf.DAY_NAMES,
                "errors": errors or {}, "time_off_form": time_off_form or {},
                "time_off_errors": time_off_errors or {}, "timezones": pf.timezone_names(),
-               "span_hint": pf.SPAN_HINT}
+               "span_hint": pf.SPAN_HINT, "currency": current_app.config["BROKER_CURRENCY"]}
     if profile is not None:
         now = utcnow()
         context |= {"form": form if form is not None else _stored_form(user),
@@ -71,6 +72,7 @@ def _payload(form) -> tuple[dict, dict, list, list]:
             "working_hours": hours, "skills": skills,
             "capacity": int(capacity) if capacity.isdigit() else capacity,
             "partner": form.get("partner", "").strip() or None,
+            "hourly_cost": form.get("hourly_cost", "").strip() or None,
             "auto_accept": form.get("auto_accept") == "1", "active": form.get("routed") == "1"}
     return data, {"hours": hour_problems, "skills": skill_problems, "fields": {}}, rows, row_of
 

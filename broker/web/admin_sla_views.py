@@ -35,7 +35,8 @@ def _policy_form() -> dict:
 
 
 def _calendar_form(cal) -> dict:
-    return {"timezone": cal.timezone, "holidays": "\n".join(cal.holidays)} | {
+    return {"timezone": cal.timezone, "holidays": "\n".join(cal.holidays),
+            "country": cal.country or "", "subdivision": cal.subdivision or ""} | {
         f"hours-{d}": t for d, t in pf.hours_text(cal.hours).items()}
 
 
@@ -121,7 +122,9 @@ def _calendar_data(form, name: str, stored=None) -> tuple[dict, dict]:
     holidays = [d for d in re.split(r"[\s,;]+", form.get("holidays", "")) if d]
     kept = CalendarSchema(exclude=("updated_at",)).dump(stored) if stored is not None else {}
     data = kept | {"name": name, "timezone": form.get("timezone", "").strip(), "hours": hours,
-                   "holidays": holidays}
+                   "holidays": holidays,
+                   "country": form.get("country", "").strip().upper() or None,
+                   "subdivision": form.get("subdivision", "").strip().upper() or None}
     return data, {f"hours-{d}": p for d, p in problems.items()}
 
 

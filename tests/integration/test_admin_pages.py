@@ -118,3 +118,39 @@ def test_a_calendar_form_keeps_what_it_does_not_show_and_unknown_ones_are_404(ap
         assert (cal.timezone, cal.hours, cal.holidays) == (
             "America/Chicago", {"mon": [["08:00", "16:00"]]}, ["2026-12-25", "2027-01-01"])
         db.session.remove()
+
+
+def test_a_calendar_takes_a_countrys_public_holidays_from_the_page(app, make):
+    from sla.models import BusinessCalendar
+    admin = logged_in(app, make.user("admin"))
+    bad = post(admin, "/admin/sla/calendars/business", {
+        "timezone": "Asia/Manila", "hours-mon": "09:00-17:00", "country": "xx"}, "/admin/sla")
+    assert bad.status_code == 422 and "Unknown country" in bad.text and 'value="xx"' in bad.text
+    with app.app_context():
+        assert db.session.get(BusinessCalendar, "business").country is None  # nothing stored
+        db.session.remove()
+    good = post(admin, "/admin/sla/calendars/business", {
+        "timezone": "Asia/Manila", "hours-mon": "09:00-17:00", "country": "ph"}, "/admin/sla")
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.get(BusinessCalendar, "business").country == "PH"
+        db.session.remove()
+    assert 'value="PH"' in admin.get("/admin/sla").text
+
+
+def test_an_admin_sets_a_specialists_hourly_cost_on_the_page(app, make):
+    from decimal import Decimal
+
+    from broker.people.models import SpecialistProfile
+    admin = logged_in(app, make.user("admin"))
+    spec = make.specialist({"figma": 2})
+    form = {"name": "Spec", "timezone": "Asia/Manila", "capacity": "4", "routed": "1",
+            "hours-mon": "09:00-17:00", "skill_rows": "1", "skill-0-name": "figma", "skill-0-level": "2"}
+    bad = post(admin, f"/admin/people/{spec.id}", form | {"hourly_cost": "cheap"}, f"/admin/people/{spec.id}")
+    assert bad.status_code == 422 and 'value="cheap"' in bad.text and "Not a valid number" in bad.text
+    good = post(admin, f"/admin/people/{spec.id}", form | {"hourly_cost": "18.5"}, f"/admin/people/{spec.id}")
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.get(SpecialistProfile, spec.id).hourly_cost == Decimal("18.50")
+        db.session.remove()
+    assert 'value="18.50"' in admin.get(f"/admin/people/{spec.id}").text
