@@ -332,7 +332,7 @@ def test_manager_reads_another_managers_brief_without_acting(page, login, make):
     login(other)
     response = page.goto(f"/briefs/{brief_id}")
     assert response.status == 200  # shared visibility across the team; only the owner acts
-    expect(page.get_by_text("Cut the launch teaser 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cut the launch teaser 1")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel task")).to_have_count(0)
     page.goto("/briefs?mine=1")
     expect(page.get_by_text("No briefs match these filters.")).to_be_visible()
