@@ -109,3 +109,14 @@ def test_a_brand_new_unverified_skill_does_not_count(app, client, make):
         {"skill": "figma", "level": 3}, {"skill": "premiere_pro", "level": 2}]})
     task_id = _post(app, manager.id, 1)
     assert _routed(app, task_id)[:2] == ("queued", None)
+
+
+def test_finding_specialists_by_skill_counts_verified_skills_only(client, make):
+    manager = make.user("manager")
+    spec = make.specialist({"premiere_pro": 3})
+    client.patch(f"/api/v1/specialists/{spec.id}", headers=spec.headers, json={"skills": [
+        {"skill": "premiere_pro", "level": 3}, {"skill": "after_effects", "level": 4}]})
+    found = client.get("/api/v1/specialists?skill=after_effects", headers=manager.headers).json
+    assert found == []  # only proposed
+    found = client.get("/api/v1/specialists?skill=premiere_pro", headers=manager.headers).json
+    assert [s["id"] for s in found] == [spec.id]

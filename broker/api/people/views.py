@@ -76,7 +76,8 @@ class Specialists(MethodView):
             stmt = stmt.where(SpecialistProfile.partner == partner)
         if "skill" in query:
             stmt = stmt.where(User.id.in_(select(SpecialistSkill.specialist_id)
-                                          .where(SpecialistSkill.skill == query["skill"])))
+                                          .where(SpecialistSkill.skill == query["skill"],
+                                                 SpecialistSkill.verified_level.is_not(None))))
         if "active" in query:
             stmt = stmt.where(SpecialistProfile.active.is_(query["active"]))
         if "timezone" in query:
