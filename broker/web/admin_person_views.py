@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
+from broker.api.people.schemas import SpecialistPatchSchema
 from broker.errors import DomainError, InvalidInput
 from broker.extensions import db
 from broker.people import permissions, verification
@@ -15,6 +15,7 @@ from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web import profile_form as pf
 from broker.web.form_fields import error_text
+from broker.web.time_off_form import book_time_off
 from broker.worktime.weekly_hours import WEEKDAYS
 
 
@@ -144,17 +145,7 @@ def admin_reject_skill(user_id):
 @permission_required(permissions.MANAGE_PEOPLE)
 def admin_add_time_off(user_id):
     user = _person(user_id)
-    data, problems = pf.time_off_payload(request.form, user.timezone)
-    loaded = None
-    try:
-        loaded = TimeOffSchema().load(data)
-    except ValidationError as exc:
-        problems = pf.field_errors(exc.messages) | problems
-    if loaded is not None and not problems:
-        try:
-            people.add_time_off(current_user, user_id, now=utcnow(), **loaded)
-        except DomainError as exc:
-            problems = pf.field_errors(exc.errors) or {"form": exc.message}
+    problems = book_time_off(user, request.form)
     if problems:
         return _render(_person(user_id), time_off_form=request.form, time_off_errors=problems,
                        status=422)

@@ -4,14 +4,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
-from broker.errors import DomainError, InvalidInput, NotAllowed
+from broker.api.people.schemas import SpecialistPatchSchema
+from broker.errors import InvalidInput, NotAllowed
 from broker.people import permissions
 from broker.people import services as people
 from broker.people.partners import capacity_cap
 from broker.timeutil import utcnow
 from broker.web import partner_data, permission_required, web
 from broker.web import profile_form as pf
+from broker.web.time_off_form import book_time_off
 from broker.worktime.weekly_hours import WEEKDAYS
 
 
@@ -89,17 +90,7 @@ def partner_update_specialist(user_id):
 @permission_required(permissions.LEAD_PARTNER)
 def partner_time_off(user_id):
     user = _their_specialist(user_id)
-    data, problems = pf.time_off_payload(request.form, user.timezone)
-    loaded = None
-    try:
-        loaded = TimeOffSchema().load(data)
-    except ValidationError as exc:
-        problems = pf.field_errors(exc.messages) | problems
-    if loaded is not None and not problems:
-        try:
-            people.add_time_off(current_user, user_id, now=utcnow(), **loaded)
-        except DomainError as exc:
-            problems = pf.field_errors(exc.errors) or {"form": exc.message}
+    problems = book_time_off(user, request.form)
     if problems:
         return _render(user, time_off_form=request.form, time_off_errors=problems, status=422)
     flash(f"Time off booked for {user.name}; routing will not offer them work in that time.")

@@ -3,17 +3,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from broker.api.people.schemas import SpecialistPatchSchema, TimeOffSchema
-from broker.errors import DomainError, InvalidInput, NotAllowed
+from broker.api.people.schemas import SpecialistPatchSchema
+from broker.errors import InvalidInput, NotAllowed
 from broker.people import permissions
 from broker.people import services as people
 from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web import profile_form as pf
 from broker.web.form_fields import error_text
+from broker.web.time_off_form import book_time_off
 from broker.worktime.public_holidays import upcoming
 from broker.worktime.weekly_hours import WEEKDAYS
-from tasks.loop_services import offer_handoffs
 
 
 def _render(form=None, skills=None, errors=None, time_off_form=None, time_off_errors=None,
@@ -98,18 +98,7 @@ def update_profile():
 @web.route("/profile/time-off", methods=["POST"])
 @permission_required(permissions.TAKE_WORK)
 def add_time_off():
-    data, problems = pf.time_off_payload(request.form, current_user.timezone)
-    loaded = None
-    try:
-        loaded = TimeOffSchema().load(data)
-    except ValidationError as exc:
-        problems = pf.field_errors(exc.messages) | problems
-    if loaded is not None and not problems:
-        try:
-            booked = people.add_time_off(current_user, current_user.id, now=utcnow(), **loaded)
-            offer_handoffs(current_user.id, booked.starts_at, booked.ends_at, utcnow())
-        except DomainError as exc:  # the end before the start, or overlapping time off
-            problems = pf.field_errors(exc.errors) or {"form": exc.message}
+    problems = book_time_off(current_user, request.form)
     if problems:
         return _render(time_off_form=request.form, time_off_errors=problems, status=422)
     flash("Time off booked; routing will not offer you work in that time.")

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from broker.extensions import db
+from broker.people.models import User
 from broker.routing.service import route_round
 from broker.timeutil import utcnow
 from notifications.models import Notification
@@ -242,3 +243,24 @@ def test_booking_time_off_with_work_in_hand_offers_a_handoff(client, app, team):
                     json={"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=5)).isoformat()})
     assert r.status_code == 201
     assert [(uid, p["title"]) for uid, p in notifications(app, "handoff_suggested")][0][0] == s.id
+
+
+def test_time_off_booked_by_an_admin_on_the_page_offers_the_same_handoffs(client, app, make, team):
+    from datetime import timedelta
+
+    import pendulum
+
+    from tests.factories import csrf_token, logged_in
+    _, s, _, _ = team
+    admin = logged_in(app, make.user("admin"))
+    with app.app_context():
+        tz = db.session.get(User, s.id).timezone
+        db.session.remove()
+    start = pendulum.instance(utcnow() + timedelta(days=2)).in_tz(tz)
+    page = f"/admin/people/{s.id}"
+    r = admin.post(f"{page}/time-off", data={
+        "timeoff-starts_at": start.format("YYYY-MM-DDTHH:mm"),
+        "timeoff-ends_at": start.add(days=5).format("YYYY-MM-DDTHH:mm"),
+        "csrf_token": csrf_token(admin, page)})
+    assert r.status_code == 302, r.text
+    assert [uid for uid, _ in notifications(app, "handoff_suggested")] == [s.id]
