@@ -8,6 +8,11 @@ Reports, in one run:
   and round-robin baselines.
 
     .venv/bin/python bench/routing.py [--tasks 5000] [--specialists 1000] [--no-postgres]
+    .venv/bin/python bench/routing.py --growth   # also 4x both, and the growth of each time
+
+With --growth the same process also runs four times the tasks and the team (20,000 x 4,000 by
+default; the optimum only at the first size) and prints how many times longer the engine and the
+round took, so the ratios come from one run on one machine state.
 
 Needs the bench extra for the optimum: pip install -e '.[bench]' (scipy).
 """
@@ -271,14 +276,29 @@ def main():
     parser.add_argument("--no-optimum", action="store_true", help="skip the scipy comparison")
     parser.add_argument("--unconstrained", action="store_true",
                         help="also solve the optimum that may drop urgent tasks for a higher total")
+    parser.add_argument("--growth", action="store_true",
+                        help="also run 4x the tasks and the team, and print the growth ratios")
     args = parser.parse_args()
-    data = generate(args.tasks, args.specialists)
-    print(f"routing bench: {args.tasks} queued tasks, {args.specialists} specialists, "
-          f"{len(SKILLS)} skills, {len(ZONES)} timezones, now {NOW.isoformat()}")
+    sizes = [(args.tasks, args.specialists)]
+    if args.growth:
+        sizes.append((4 * args.tasks, 4 * args.specialists))
+    runs = []
+    for number, (n_tasks, n_people) in enumerate(sizes):
+        results = run_size(n_tasks, n_people, args, quality=number == 0 and not args.no_optimum)
+        report(results)
+        runs.append(((n_tasks, n_people), results))
+    if args.growth:
+        report_growth(runs)
+
+
+def run_size(n_tasks: int, n_people: int, args, quality: bool) -> list:
+    data = generate(n_tasks, n_people)
+    print(f"\nrouting bench: {n_tasks} queued tasks, {n_people} specialists, "
+          f"{len(SKILLS)} skills, {len(ZONES)} timezones, now {NOW.isoformat()}", flush=True)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(run_backend("sqlite", f"sqlite:///{tmp}/bench.db", data,
-                                   quality=not args.no_optimum, unconstrained=args.unconstrained))
+                                   quality=quality, unconstrained=args.unconstrained))
     if not args.no_postgres:
         url = postgres_url()
         if url:
@@ -286,7 +306,18 @@ def main():
                 results.append(run_backend("postgresql", url, data, quality=False))
             finally:
                 drop_postgres(url)
-    report(results)
+    return results
+
+
+def report_growth(runs: list):
+    """How many times longer each backend's engine and round took at the larger size."""
+    (small, first), (large, second) = runs
+    print(f"\n| growth {small[0]} x {small[1]} -> {large[0]} x {large[1]} | engine | round "
+          "| engine, CPU | round, CPU |")
+    print("| --- | --- | --- | --- | --- |")
+    for a, b in zip(first, second):
+        print(f"| {a['backend']} | {b['engine_s'] / a['engine_s']:.2f}x | {b['round_s'] / a['round_s']:.2f}x "
+              f"| {b['engine_cpu'] / a['engine_cpu']:.2f}x | {b['round_cpu'] / a['round_cpu']:.2f}x |")
 
 
 def report(results: list):
