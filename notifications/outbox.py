@@ -1,13 +1,14 @@
 """The outbox writer: each task event that concerns someone becomes notification rows, written
 in the transaction of the change itself, so they commit (or roll back) with it.
 
-Rows are gathered as the events come and inserted in one executemany just before the commit (a
+Rows are gathered as the events come and inserted in one statement (broker.bulk) just before the commit (a
 routing round makes thousands of offers at once; one ORM object each would cost more than the
 round itself).
 """
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from broker.bulk import insert_rows
 from broker.db_events import gathered
 from broker.extensions import db
 from broker.people.models import User
@@ -58,7 +59,7 @@ def insert_notifications_in(session, pending: list):
     """Commit step: insert the gathered rows in the session's transaction, once the events (and
     new tasks) have their ids."""
     session.flush()
-    session.execute(insert(Notification.__table__), [
+    insert_rows(session, Notification.__table__, [
         {**row, "task_id": task.id, "event_id": event.id} for task, event, row in pending])
     if any(row["urgent"] for _, _, row in pending):
         request_on_commit(session, DELIVER)  # urgent ones go out right after this commit

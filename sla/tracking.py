@@ -9,8 +9,9 @@ covered too, and several events of one request cost one recomputation.
 from collections import defaultdict
 
 from flask import current_app
-from sqlalchemy import and_, insert, inspect, or_, select
+from sqlalchemy import and_, inspect, or_, select
 
+from broker.bulk import insert_rows
 from broker.db_events import gathered
 from broker.extensions import db
 from broker.worktime.calendars import week_of
@@ -79,7 +80,7 @@ class _Known:
 
     def write_new_clocks(self, session):
         if self.new_clocks:
-            session.execute(insert(SlaClock.__table__), self.new_clocks)
+            insert_rows(session, SlaClock.__table__, self.new_clocks)
             self.new_clocks = []
 
 

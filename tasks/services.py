@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
-from broker.bulk import insert_with_ids
+from broker.bulk import insert_with_ids, update_rows
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people import permissions
@@ -211,8 +211,8 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set; tasks no longer queued are skipped. Specialists who
-    auto-accept go straight to in_progress. Thousands of offers are written as one executemany
-    UPDATE and one INSERT of events (the ORM would send one versioned UPDATE per task and track
+    auto-accept go straight to in_progress. Thousands of offers are written as one UPDATE and
+    one INSERT of events (broker.bulk; the ORM would send one versioned UPDATE per task and track
     every event); subscribers still hear of each event.
     """
     by_id = {o.task_id: o for o in offers}
@@ -264,22 +264,15 @@ def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, e
 
 
 def _write_rows(rows: list[dict]):
-    if not rows:
-        return
-    table = Task.__table__
-    statement = (update(table)
-                 .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-                 .values({key: bindparam(key) for key in rows[0] if not key.startswith("b_")}))
-    result = db.session.execute(statement, rows)
-    if result.rowcount not in (-1, len(rows)):
+    changed = update_rows(db.session, Task.__table__, rows, match={"id": "b_id", "version": "b_version"})
+    if changed not in (-1, len(rows)):
         raise Conflict("Tasks changed while the routing round ran; the round was not written.")
 
 
 def note_waiting(notes: dict[int, dict]):
     """Store why queued tasks are still waiting (no state change, so no version bump)."""
-    if notes:
-        db.session.execute(update(Task.__table__).where(Task.__table__.c.id == bindparam("task_id")),
-                           [{"task_id": k, "routing": v} for k, v in notes.items()])
+    update_rows(db.session, Task.__table__, [{"task_id": k, "routing": v} for k, v in notes.items()],
+                match={"id": "task_id"})
 
 
 @transaction
