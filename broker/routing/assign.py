@@ -56,10 +56,19 @@ def assign_round(rnd: Round) -> list[Decision]:
 def eligible_pairs(rnd: Round):
     """Every (task, specialist) that may go together, with the score of the specialist's last
     free place: ranking by it favours specialists who stay good when busy, the ones an optimal
-    round uses (ranking by a first place crowds every task onto the same popular few)."""
+    round uses (ranking by a first place crowds every task onto the same popular few).
+
+    Pairs come task by task, each task's specialists in roster order, built from each skill
+    signature's list (never a tasks x team matrix, which grows with both)."""
     n_people = len(rnd.specialists)
     open_people = rnd.ready & (rnd.room > 0)
-    t, j = np.nonzero(_shortlists(rnd, open_people)[rnd.sig])
+    sig_of, who = _shortlists(rnd, open_people)
+    counts = np.bincount(sig_of, minlength=len(rnd.qualified))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_task = counts[rnd.sig]
+    t = np.repeat(np.arange(len(rnd.tasks)), per_task)
+    first_pair = np.concatenate([[0], np.cumsum(per_task)[:-1]])
+    j = who[np.repeat(starts[rnd.sig] - first_pair, per_task) + np.arange(len(t))]
     banned = [tt * n_people + jj for tt, ex in enumerate(rnd.excluded) for jj in ex]
     if banned:
         keep = ~np.isin(t * n_people + j, banned)
@@ -67,27 +76,35 @@ def eligible_pairs(rnd: Round):
     return t, j, rnd.score(t, j, np.maximum(rnd.room[j] - 1, 0)).total
 
 
-def _shortlists(rnd: Round, open_people: np.ndarray) -> np.ndarray:
-    """Per skill signature, the open specialists its tasks are scored against: all who qualify,
-    or on a large team the SHORTLIST best for the signature's first task, so that a round's
-    cost grows with its tasks, not with tasks x team (a 1,000-person team never reaches it)."""
-    lists = rnd.qualified & open_people[None, :]
-    first = np.full(len(lists), -1)
+def _shortlists(rnd: Round, open_people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per skill signature, the open specialists its tasks are scored against, as (signature,
+    specialist) pairs in signature then roster order: all who qualify, or on a large team the
+    SHORTLIST best for the signature's first task, so that a round's cost grows with its
+    tasks, not with tasks x team (a 1,000-person team rarely reaches it). The long lists are
+    scored together in one call."""
+    sig_of, who = np.nonzero(rnd.qualified & open_people[None, :])
+    counts = np.bincount(sig_of, minlength=len(rnd.qualified))
+    long = counts[sig_of] > SHORTLIST
+    if not long.any():
+        return sig_of, who
+    first = np.full(len(rnd.qualified), -1)
     first[rnd.sig[::-1]] = np.arange(len(rnd.sig))[::-1]  # each signature's first task
-    for s in np.flatnonzero(lists.sum(axis=1) > SHORTLIST):
-        who = np.flatnonzero(lists[s])
-        value = rnd.score(np.full(len(who), first[s]), who, np.maximum(rnd.room[who] - 1, 0)).total
-        lists[s] = False
-        lists[s, who[np.argsort(-value, kind="stable")[:SHORTLIST]]] = True
-    return lists
+    value = rnd.score(first[sig_of[long]], who[long], np.maximum(rnd.room[who[long]] - 1, 0)).total
+    keep = np.ones(len(who), dtype=bool)
+    keep[np.flatnonzero(long)] = _rank_within(sig_of[long], value, exact=True) < SHORTLIST
+    return sig_of[keep], who[keep]
 
 
-def _rank_within(group: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Each entry's rank (0 = highest value) among the entries of its group."""
+def _rank_within(group: np.ndarray, value: np.ndarray, exact: bool = False) -> np.ndarray:
+    """Each entry's rank (0 = highest value) among the entries of its group; with `exact`, by
+    value then position (the group's own stable sort), else by one blended sort key."""
     if not len(group):
         return np.zeros(0, dtype=np.int64)
-    spread = value.max() - value.min() + 1.0
-    order = np.argsort(group - (value - value.min()) / spread * 0.999, kind="stable")
+    if exact:
+        order = np.lexsort((-value, group))
+    else:
+        spread = value.max() - value.min() + 1.0
+        order = np.argsort(group - (value - value.min()) / spread * 0.999, kind="stable")
     ranks = np.empty(len(group), dtype=np.int64)
     ranks[order] = np.arange(len(group)) - np.searchsorted(group[order], group[order])
     return ranks

@@ -7,7 +7,7 @@ the optimal assignment over the same places (bench/routing.py). Urgency is not a
 order in which tasks get places (see assign.py).
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from broker.routing.timeline import NEVER, FinishTable
 from broker.worktime.arithmetic import WorkWeek, working_spans
 from tasks.vocabulary import PRIORITY_RANK
 
+EPOCH_DAY = datetime(1970, 1, 1).toordinal()
 LATE_SCALE = 12.0   # hours late at which on_time has fallen to 1/e
 SPEED_SCALE = 24.0  # hours to finish at which speed is one half
 
@@ -40,6 +41,7 @@ class Round:
         self.weights = np.array([getattr(weights, f) for f in FACTORS])
         self.weighted = self.weights != 0  # a factor off (cost, by default) leaves the sums as they were
         self.position = {s.id: i for i, s in enumerate(specialists)}
+        self._order: list | None = None
         self._people_arrays(specialists, now)
         self._task_arrays(tasks, now)
         self._skills(specialists, tasks)
@@ -91,23 +93,15 @@ class Round:
         names = sorted({k for s in specialists for k in s.skills} | {k for t in tasks for k, _ in t.skills})
         self.skill_index = {name: i for i, name in enumerate(names)}
         levels = np.zeros((len(specialists), max(len(names), 1)), dtype=np.int8)
-        for row, s in enumerate(specialists):
-            for skill, level in s.skills.items():
-                levels[row, self.skill_index[skill]] = level
+        rows = [row for row, s in enumerate(specialists) for _ in s.skills]
+        columns = [self.skill_index[skill] for s in specialists for skill in s.skills]
+        levels[rows, columns] = [level for s in specialists for level in s.skills.values()]
         self.levels = levels
         signatures: dict = {}
         self.sig = np.array([signatures.setdefault(t.skills, len(signatures)) for t in tasks],
                             dtype=np.int64)
-        self.qualified = np.zeros((len(signatures), len(specialists)), dtype=bool)
-        self.fit = np.zeros((len(signatures), len(specialists)))
-        for skills, row in signatures.items():
-            mask, surplus = self.active.copy(), np.zeros(len(specialists))
-            for skill, level in skills:
-                have = levels[:, self.skill_index[skill]]
-                mask &= have >= level
-                surplus += np.clip(have - level, 0, 4)
-            self.qualified[row] = mask
-            self.fit[row] = 1 - surplus / (4 * max(len(skills), 1)) / 2
+        self.qualified, self.fit = _qualified_and_fit(levels, self.active, list(signatures),
+                                                      self.skill_index)
 
     # --- filter ---------------------------------------------------------------------------------
 
@@ -122,25 +116,36 @@ class Round:
 
     def why_not(self, waiting: np.ndarray, used: np.ndarray) -> list[tuple[str, dict]]:
         """Why no specialist can take each of the `waiting` tasks, with how many were left out
-        for each reason (counted for all of them at once)."""
+        for each reason (counted once per skill signature, then corrected for the few tasks
+        that someone passed on)."""
         if not len(waiting):
             return []
-        mask = self.qualified[self.sig[waiting]]
-        excluded = np.zeros(mask.shape, dtype=bool)
-        for row, t in enumerate(waiting):
-            excluded[row, self.excluded[t]] = True
+        sigs, row_of = np.unique(self.sig[waiting], return_inverse=True)
+        mask = self.qualified[sigs]
         full = self.ready & (self.room <= used)
-        counts = {
-            "qualified": mask.sum(axis=1),
-            "declined_or_lapsed": (mask & excluded).sum(axis=1),
-            "time_off": (mask & self.off_now).sum(axis=1),
-            "holiday": (mask & self.holiday & ~self.off_now).sum(axis=1),
-            "no_hours": (mask & ~self.has_hours).sum(axis=1),
-            "at_capacity": (mask & ~excluded & full).sum(axis=1),
+        per_sig = {
+            "qualified": np.count_nonzero(mask, axis=1),
+            "time_off": np.count_nonzero(mask & self.off_now, axis=1),
+            "holiday": np.count_nonzero(mask & (self.holiday & ~self.off_now), axis=1),
+            "no_hours": np.count_nonzero(mask & ~self.has_hours, axis=1),
+            "at_capacity": np.count_nonzero(mask & full, axis=1),
         }
-        return [self._reason(int(t), {k: int(v[row]) for k, v in counts.items()},
-                             self.holidays_among(mask[row] & ~self.off_now))
-                for row, t in enumerate(waiting)]
+        per_sig = {key: values.tolist() for key, values in per_sig.items()}
+        holidays = [self.holidays_among(row & ~self.off_now) for row in mask]
+        out = []
+        for t, row in zip(waiting.tolist(), row_of.tolist()):
+            passed = self.excluded[t]
+            declined = full_declined = 0
+            if len(passed):
+                qualified = mask[row, passed]
+                declined = int(qualified.sum())
+                full_declined = int((qualified & full[passed]).sum())
+            counts = {"qualified": per_sig["qualified"][row], "declined_or_lapsed": declined,
+                      "time_off": per_sig["time_off"][row], "holiday": per_sig["holiday"][row],
+                      "no_hours": per_sig["no_hours"][row],
+                      "at_capacity": per_sig["at_capacity"][row] - full_declined}
+            out.append(self._reason(t, counts, holidays[row]))
+        return out
 
     def holidays_among(self, mask: np.ndarray) -> str:
         """'on a public holiday in PH: Rizal Day' for the holidays of the specialists in `mask`."""
@@ -189,20 +194,66 @@ class Round:
         factors[:, 2] = self.fit[self.sig[t], j]
         factors[:, 3] = np.clip(1 - (self.load[j] + place) / self.capacity[j], 0, 1)
         factors[:, 4] = self.record[j]
-        factors[:, 5] = np.isin(self.brief[t] * len(self.specialists) + j, self.held)
+        factors[:, 5] = self._holds_brief(self.brief[t] * len(self.specialists) + j)
         factors[:, 6] = self.overlap[self.manager[t], j]
         factors[:, 7] = self.cheap[j]
         total = factors[:, self.weighted] @ self.weights[self.weighted]
         return Scored(total, factors, self.start[j], finishes, target)
+
+    def _holds_brief(self, keys: np.ndarray) -> np.ndarray:
+        """Whether each (brief, specialist) key is among the held ones (a binary search in the
+        sorted keys: np.isin sorts all of a round's pairs again)."""
+        if not len(self.held):
+            return np.zeros(len(keys), dtype=bool)
+        found = np.minimum(np.searchsorted(self.held, keys), len(self.held) - 1)
+        return self.held[found] == keys
 
     def scores(self, t: int, who: np.ndarray, place: np.ndarray) -> Scored:
         """Score candidates `who` for one task `t`."""
         return self.score(np.full(len(who), t), who, place)
 
     def order(self) -> list[int]:
-        """Task positions, most urgent first: priority, then target, then age."""
-        return sorted(range(len(self.tasks)), key=lambda t: (
-            self.rank[t], self.tasks[t].target_at, self.tasks[t].created_at, self.tasks[t].id))
+        """Task positions, most urgent first: priority, then target, then age (then id); sorted
+        once per round, as arrays."""
+        if self._order is None:
+            tasks = self.tasks
+            self._order = np.lexsort((
+                np.array([t.id for t in tasks], dtype=np.int64),
+                np.array([_microseconds(t.created_at) for t in tasks], dtype=np.int64),
+                np.array([_microseconds(t.target_at) for t in tasks], dtype=np.int64),
+                self.rank)).tolist()
+        return list(self._order)
+
+
+def _qualified_and_fit(levels: np.ndarray, active: np.ndarray, signatures: list, index: dict):
+    """Per skill signature (rows) and specialist (columns): whether they are active with every
+    level it asks, and how closely their levels fit (1: exactly, down to 1/2: four or more
+    levels above on every skill). Signatures are padded to the longest with an empty skill (a
+    column of zeros asked at level 0), which passes everyone and adds no surplus."""
+    n_people = len(active)
+    width = max((len(skills) for skills in signatures), default=0)
+    padded = np.hstack([levels, np.zeros((n_people, 1), dtype=levels.dtype)]).T  # skills x people
+    column = np.full((len(signatures), max(width, 1)), padded.shape[0] - 1, dtype=np.int64)
+    level = np.zeros(column.shape, dtype=np.int64)
+    for row, skills in enumerate(signatures):
+        for k, (skill, at_least) in enumerate(skills):
+            column[row, k], level[row, k] = index[skill], at_least
+    qualified = np.repeat(active[None, :], len(signatures), axis=0)
+    surplus = np.zeros((len(signatures), n_people))
+    for k in range(column.shape[1]):
+        have = padded[column[:, k]]
+        qualified &= have >= level[:, k, None]
+        surplus += np.clip(have - level[:, k, None], 0, 4)
+    count = np.array([max(len(skills), 1) for skills in signatures], dtype=np.int64)
+    return qualified, 1 - surplus / (4 * count)[:, None] / 2
+
+
+def _microseconds(at: datetime) -> int:
+    """An instant as whole microseconds since 1970 UTC, exact (sorts as the datetimes do; from
+    the fields, so pendulum's datetimes count alike)."""
+    u = at if at.tzinfo is None else at.astimezone(timezone.utc)
+    seconds = (u.toordinal() - EPOCH_DAY) * 86400 + u.hour * 3600 + u.minute * 60 + u.second
+    return seconds * 1_000_000 + u.microsecond
 
 
 def cheapness(costs: list) -> np.ndarray:

@@ -27,6 +27,8 @@ class Explainer:
         self.rnd, self.now = rnd, rnd.now
         self._availability: dict = {}
         self._starts: dict = {}  # position -> starts_at, as written
+        self._finishes: dict = {}  # (hours from now, zone) -> (finishes_at, local), as written
+        self._away: dict = {}  # skill signature -> its qualified specialists on a holiday
         self._tasks = {t.id: t for t in rnd.tasks}
         self._index = {t.id: i for i, t in enumerate(rnd.tasks)}
         self._decided_at = rnd.now.isoformat()
@@ -49,33 +51,46 @@ class Explainer:
                 "cost_decided": self._cost_decided(decision)}
 
     def _on_holiday(self, task_id: int) -> list[dict]:
-        """Qualified specialists left out because today is a public holiday where they live."""
+        """Qualified specialists left out because today is a public holiday where they live
+        (the same for every task of a skill signature)."""
         index = self._index.get(task_id)
         if index is None:
             return []
         rnd = self.rnd
-        mask = rnd.qualified[rnd.sig[index]] & rnd.holiday & ~rnd.off_now
-        return [{"specialist_id": rnd.specialists[j].id, "name": rnd.specialists[j].name,
-                 "why": rnd.specialists[j].holiday} for j in np.flatnonzero(mask)[:5]]
+        sig = int(rnd.sig[index])
+        if sig not in self._away:
+            mask = rnd.qualified[sig] & rnd.holiday & ~rnd.off_now
+            self._away[sig] = [{"specialist_id": rnd.specialists[j].id, "name": rnd.specialists[j].name,
+                                "why": rnd.specialists[j].holiday} for j in np.flatnonzero(mask)[:5]]
+        return [dict(away) for away in self._away[sig]]
 
     def _candidate(self, entry: Candidate) -> dict:
         pos = entry.position
         who = self.rnd.specialists[pos]
-        finish_at = self.now + timedelta(hours=min(entry.finishes, 24 * 365 * 5))
         margin = entry.target - entry.finishes
         if pos not in self._starts:
             self._starts[pos] = (self.now + timedelta(hours=entry.starts)).isoformat()
+        finishes_at, local = self._finish(entry.finishes, who.tz)
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
-            "factors": {f: round(float(v), 3) for f, v in zip(FACTORS, entry.factors)},
+            "factors": dict(zip(FACTORS, [round(v, 3) for v in map(float, entry.factors)])),
             "availability": self.availability(pos),
             "starts_at": self._starts[pos],
-            "finishes_at": finish_at.isoformat(),
-            "finish": f"projected finish {_local(finish_at, who.tz)} local, "
+            "finishes_at": finishes_at,
+            "finish": f"projected finish {local} local, "
                       + (f"{margin:.1f} h before the target" if margin >= 0
                          else f"{-margin:.1f} h after the target"),
         }
+
+    def _finish(self, hours: float, tz: str) -> tuple[str, str]:
+        """The projected finish as written and in local words; the finish table's quarter hours
+        repeat across a round's candidates, so each is worked out once."""
+        key = (hours, tz)
+        if key not in self._finishes:
+            finish_at = self.now + timedelta(hours=min(hours, 24 * 365 * 5))
+            self._finishes[key] = (finish_at.isoformat(), _local(finish_at, tz))
+        return self._finishes[key]
 
     def availability(self, pos: int) -> str:
         """'working now until 16:00 local' or 'off now (06:30 local); starts 07:00 local, in 0.5 h'."""
