@@ -28,6 +28,7 @@ PER_PLACE = 2      # best tasks per free place of each specialist given an arc
 SHORTLIST = 160    # most specialists a task of a skill signature is scored against
 CLASS_WORTH = 20.0  # more than any one task's score can be (the weights sum to 12)
 SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
+FILL_BATCH = 256   # waiting tasks fill_waiting scores together
 
 
 @dataclass
@@ -161,54 +162,80 @@ def solve(rnd: Round, plan: Plan, t, j, k, value):
 
 
 def fill_waiting(rnd: Round, plan: Plan):
-    """Waiting tasks, most urgent first, take any free place they are eligible for."""
+    """Waiting tasks, most urgent first, take any free place they are eligible for: the best
+    scoring of the specialists the flow left a free place, each at their first free place.
+
+    Tasks are scored FILL_BATCH at a time against those specialists; within a batch, one who
+    took a task is scored again at their next free place (and left out once full), so each
+    task sees exactly the places still free when its turn comes."""
     used = (plan.occupant >= 0).sum(axis=1)
     # Only the few specialists the flow left a free place matter (not the whole team per task).
     roomy = np.flatnonzero(rnd.ready & (rnd.room > used))
+    if not len(roomy):
+        return
     waiting = (plan.spec < 0) & (plan.eligible > 0)
-    waiting[waiting] = rnd.qualified[rnd.sig[waiting]][:, roomy].any(axis=1)  # skills fit a room
-    for t in rnd.order():
-        if not len(roomy):
+    waiting &= rnd.qualified[:, roomy].any(axis=1)[rnd.sig]  # skills fit a room
+    queue = [t for t in rnd.order() if waiting[t]]
+    has_room = np.zeros(len(rnd.specialists), dtype=bool)
+    has_room[roomy] = True
+    free = np.argmax(plan.occupant < 0, axis=1)  # each specialist's first free place
+    for start in range(0, len(queue), FILL_BATCH):
+        if not has_room.any():
             break
-        if not waiting[t]:
+        _fill_batch(rnd, plan, np.array(queue[start:start + FILL_BATCH]), roomy[has_room[roomy]],
+                    used, has_room, free)
+
+
+def _fill_batch(rnd: Round, plan: Plan, batch, open_now, used, has_room, free):
+    rows, cols = np.nonzero(rnd.qualified[rnd.sig[batch]][:, open_now])
+    who = open_now[cols]
+    value = rnd.score(batch[rows], who, free[who]).total
+    bounds = np.searchsorted(rows, np.arange(len(batch) + 1)).tolist()
+    moved = np.zeros(len(rnd.specialists), dtype=bool)  # took a place earlier in this batch
+    for i, t in enumerate(batch.tolist()):
+        cand, total = who[bounds[i]:bounds[i + 1]], value[bounds[i]:bounds[i + 1]]
+        keep = has_room[cand]
+        if len(rnd.excluded[t]):
+            keep &= ~np.isin(cand, rnd.excluded[t])
+        cand, total = cand[keep], total[keep]
+        if not len(cand):
             continue
-        who = roomy[rnd.qualified[rnd.sig[t], roomy] & (rnd.room[roomy] > used[roomy])]
-        who = who[~np.isin(who, rnd.excluded[t])] if len(rnd.excluded[t]) else who
-        who = who[(plan.occupant[who] < 0).any(axis=1)] if len(who) else who
-        if not len(who):
-            continue
-        free = np.argmax(plan.occupant[who] < 0, axis=1)
-        total = rnd.score(np.full(len(who), t), who, free).total
-        best = int(np.argmax(total))
-        b, c = int(who[best]), int(free[best])
+        again = moved[cand]
+        if again.any():
+            total[again] = rnd.score(np.full(int(again.sum()), t), cand[again], free[cand[again]]).total
+        b = int(cand[int(np.argmax(total))])
+        c = int(free[b])
         plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
         used[b] += 1
+        moved[b] = True
         if used[b] >= rnd.room[b]:
-            roomy = roomy[roomy != b]
+            has_room[b] = False
+        else:
+            free[b] = int(np.argmax(plan.occupant[b] < 0))
 
 
 def decisions(rnd: Round, plan: Plan) -> list[Decision]:
     """One decision per task in urgency order, with the winner and the best alternatives."""
     used = (plan.occupant >= 0).sum(axis=1)
-    scored = _explained_scores(rnd, plan, used)
+    candidates = _explained_candidates(rnd, plan, used)
     waiting = np.flatnonzero(plan.spec < 0)
     reasons = dict(zip(waiting.tolist(), rnd.why_not(waiting, used)))
+    spec, considered = plan.spec.tolist(), plan.eligible.tolist()
+    ids = [s.id for s in rnd.specialists]
     out = []
     for t in rnd.order():
-        if plan.spec[t] < 0:
+        task_id = rnd.tasks[t].id
+        if spec[t] < 0:
             reason, counts = reasons[t]
-            out.append(Decision(rnd.tasks[t].id, None, reason=reason, filtered=counts))
+            out.append(Decision(task_id, None, reason=reason, filtered=counts))
             continue
-        rows = scored[t][:1] + sorted(scored[t][1:], key=lambda row: -row[1])
-        out.append(Decision(
-            rnd.tasks[t].id, rnd.specialists[plan.spec[t]].id, considered=int(plan.eligible[t]),
-            candidates=[Candidate(*row) for row in rows]))
+        out.append(Decision(task_id, ids[spec[t]], considered=considered[t], candidates=candidates[t]))
     return out
 
 
-def _explained_scores(rnd: Round, plan: Plan, used: np.ndarray) -> dict:
-    """For each placed task: its winner (in its place) and up to TOP - 1 runners-up (each in the
-    place they would give it now), scored in one call."""
+def _explained_candidates(rnd: Round, plan: Plan, used: np.ndarray) -> dict:
+    """For each placed task: its winner (in its place), then up to TOP - 1 runners-up (each in
+    the place they would give it now) by score, best first; scored in one call."""
     placed = np.flatnonzero(plan.spec >= 0)
     others = plan.alternatives[placed]
     others = np.where(others == plan.spec[placed, None], -1, others)
@@ -223,13 +250,18 @@ def _explained_scores(rnd: Round, plan: Plan, used: np.ndarray) -> dict:
                       np.minimum(used[safe], np.maximum(rnd.room[safe] - 1, 0)))
     scored = rnd.score(task[valid], who[valid], places[valid])
     full = (used[who[valid]] >= rnd.room[who[valid]]) & (np.nonzero(valid)[1] > 0)
-    rows: dict = {}
-    columns = zip(task[valid].tolist(), who[valid].tolist(), scored.total.tolist(),
-                  scored.factors.tolist(), scored.starts.tolist(), scored.finishes.tolist(),
-                  scored.target.tolist(), full.tolist())
-    for t, j, total, factors, starts, finishes, target, is_full in columns:
-        rows.setdefault(t, []).append((j, total, tuple(factors), starts, finishes, target, is_full))
-    return rows
+    # Runners-up by score, best first (a stable sort: equals keep their order); gaps last.
+    lower = np.full(who.shape, np.inf)
+    lower[valid] = -scored.total
+    columns = np.concatenate([np.zeros((len(placed), 1), dtype=np.int64),
+                              1 + np.argsort(lower[:, 1:], axis=1, kind="stable")], axis=1)
+    entry = np.full(who.shape, -1)
+    entry[valid] = np.arange(int(valid.sum()))
+    entries = np.take_along_axis(entry, columns, axis=1).tolist()
+    made = [Candidate(*row) for row in zip(
+        who[valid].tolist(), scored.total.tolist(), map(tuple, scored.factors.tolist()),
+        scored.starts.tolist(), scored.finishes.tolist(), scored.target.tolist(), full.tolist())]
+    return {t: [made[i] for i in row if i >= 0] for t, row in zip(placed.tolist(), entries)}
 
 
 def total_score(rnd: Round, plan: Plan) -> float:

@@ -234,14 +234,14 @@ def _qualified_and_fit(levels: np.ndarray, active: np.ndarray, signatures: list,
     width = max((len(skills) for skills in signatures), default=0)
     padded = np.hstack([levels, np.zeros((n_people, 1), dtype=levels.dtype)]).T  # skills x people
     column = np.full((len(signatures), max(width, 1)), padded.shape[0] - 1, dtype=np.int64)
-    level = np.zeros(column.shape, dtype=np.int64)
+    level = np.zeros(column.shape, dtype=np.int16)
     for row, skills in enumerate(signatures):
         for k, (skill, at_least) in enumerate(skills):
             column[row, k], level[row, k] = index[skill], at_least
     qualified = np.repeat(active[None, :], len(signatures), axis=0)
-    surplus = np.zeros((len(signatures), n_people))
+    surplus = np.zeros((len(signatures), n_people), dtype=np.int16)  # whole levels: exact
     for k in range(column.shape[1]):
-        have = padded[column[:, k]]
+        have = padded[column[:, k]].astype(np.int16)
         qualified &= have >= level[:, k, None]
         surplus += np.clip(have - level[:, k, None], 0, 4)
     count = np.array([max(len(skills), 1) for skills in signatures], dtype=np.int64)
