@@ -14,6 +14,8 @@ them (PER_PLACE per free place), so that no free place is left without suitors; 
 the score of the specialist's last free place (see eligible_pairs). Tasks the flow
 left waiting then get any free place they are eligible for, most urgent first.
 """
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,13 +47,28 @@ class Plan:
 
 def assign_round(rnd: Round) -> list[Decision]:
     """Decide the whole round: who is offered each task, or why it waits."""
-    t, j, value = eligible_pairs(rnd)
-    task_rank = _rank_within(t, value)
-    plan = empty_plan(rnd, t, j, task_rank)
-    arcs = candidate_arcs(rnd, t, j, value, task_rank)
-    solve(rnd, plan, *arcs)
-    fill_waiting(rnd, plan)
-    return decisions(rnd, plan)
+    with collector_paused():
+        t, j, value = eligible_pairs(rnd)
+        task_rank = _rank_within(t, value)
+        plan = empty_plan(rnd, t, j, task_rank)
+        arcs = candidate_arcs(rnd, t, j, value, task_rank)
+        solve(rnd, plan, *arcs)
+        fill_waiting(rnd, plan)
+        return decisions(rnd, plan)
+
+
+@contextmanager
+def collector_paused():
+    """A round makes tens of thousands of decisions and candidates and no garbage cycles: the
+    cyclic collector's passes over them (and over whatever else the process holds) find nothing,
+    so it waits for the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def eligible_pairs(rnd: Round):

@@ -100,8 +100,8 @@ class Round:
         signatures: dict = {}
         self.sig = np.array([signatures.setdefault(t.skills, len(signatures)) for t in tasks],
                             dtype=np.int64)
-        self.qualified, self.fit = _qualified_and_fit(levels, self.active, list(signatures),
-                                                      self.skill_index)
+        self.asks = SkillsAsked(levels, list(signatures), self.skill_index)
+        self.qualified = self.asks.qualified(self.active)
 
     # --- filter ---------------------------------------------------------------------------------
 
@@ -187,16 +187,18 @@ class Round:
         est = self.est[t]
         finishes = self.table.finish(j, self.queued[j] + (place + 1) * est)
         target = self.target[t]
-        factors = np.empty((len(t), len(FACTORS)))
+        factors = np.empty((len(t), len(FACTORS)), order="F")  # filled a column at a time
         factors[:, 0] = np.where(finishes <= target, 1.0,
                                  np.exp(-np.minimum(finishes - target, 1e6) / LATE_SCALE))
         factors[:, 1] = 1 / (1 + finishes / SPEED_SCALE)
-        factors[:, 2] = self.fit[self.sig[t], j]
+        factors[:, 2] = self.asks.fit(self.sig[t], j)
         factors[:, 3] = np.clip(1 - (self.load[j] + place) / self.capacity[j], 0, 1)
         factors[:, 4] = self.record[j]
         factors[:, 5] = self._holds_brief(self.brief[t] * len(self.specialists) + j)
         factors[:, 6] = self.overlap[self.manager[t], j]
         factors[:, 7] = self.cheap[j]
+        # The weighted columns of a column-major array: the same BLAS call as ever (with a
+        # row-major one the last bit of some totals changes, and with it some flows' choices).
         total = factors[:, self.weighted] @ self.weights[self.weighted]
         return Scored(total, factors, self.start[j], finishes, target)
 
@@ -225,27 +227,35 @@ class Round:
         return list(self._order)
 
 
-def _qualified_and_fit(levels: np.ndarray, active: np.ndarray, signatures: list, index: dict):
-    """Per skill signature (rows) and specialist (columns): whether they are active with every
-    level it asks, and how closely their levels fit (1: exactly, down to 1/2: four or more
-    levels above on every skill). Signatures are padded to the longest with an empty skill (a
-    column of zeros asked at level 0), which passes everyone and adds no surplus."""
-    n_people = len(active)
-    width = max((len(skills) for skills in signatures), default=0)
-    padded = np.hstack([levels, np.zeros((n_people, 1), dtype=levels.dtype)]).T  # skills x people
-    column = np.full((len(signatures), max(width, 1)), padded.shape[0] - 1, dtype=np.int64)
-    level = np.zeros(column.shape, dtype=np.int16)
-    for row, skills in enumerate(signatures):
-        for k, (skill, at_least) in enumerate(skills):
-            column[row, k], level[row, k] = index[skill], at_least
-    qualified = np.repeat(active[None, :], len(signatures), axis=0)
-    surplus = np.zeros((len(signatures), n_people), dtype=np.int16)  # whole levels: exact
-    for k in range(column.shape[1]):
-        have = padded[column[:, k]].astype(np.int16)
-        qualified &= have >= level[:, k, None]
-        surplus += np.clip(have - level[:, k, None], 0, 4)
-    count = np.array([max(len(skills), 1) for skills in signatures], dtype=np.int64)
-    return qualified, 1 - surplus / (4 * count)[:, None] / 2
+class SkillsAsked:
+    """The levels each skill signature asks, padded to the longest signature with an empty skill
+    (a column of zeros asked at level 0, which passes everyone and adds no surplus)."""
+
+    def __init__(self, levels: np.ndarray, signatures: list, index: dict):
+        width = max((len(skills) for skills in signatures), default=0)
+        self.people = np.hstack([levels, np.zeros((len(levels), 1), dtype=levels.dtype)]).astype(np.int16)
+        self.column = np.full((len(signatures), max(width, 1)), levels.shape[1], dtype=np.int64)
+        self.level = np.zeros(self.column.shape, dtype=np.int16)
+        for row, skills in enumerate(signatures):
+            for k, (skill, at_least) in enumerate(skills):
+                self.column[row, k], self.level[row, k] = index[skill], at_least
+        self.quarters = 4 * np.array([max(len(skills), 1) for skills in signatures], dtype=np.int64)
+
+    def qualified(self, active: np.ndarray) -> np.ndarray:
+        """Signatures x specialists: active, with every level the signature asks."""
+        by_skill = self.people.T
+        qualified = np.repeat(active[None, :], len(self.column), axis=0)
+        for k in range(self.column.shape[1]):
+            qualified &= by_skill[self.column[:, k]] >= self.level[:, k, None]
+        return qualified
+
+    def fit(self, sig: np.ndarray, who: np.ndarray) -> np.ndarray:
+        """How closely each specialist's levels fit their signature: 1 exactly, down to 1/2 for
+        four or more levels above on every skill (whole levels summed, so exact)."""
+        surplus = np.zeros(len(sig), dtype=np.int16)
+        for k in range(self.column.shape[1]):
+            surplus += np.clip(self.people[who, self.column[sig, k]] - self.level[sig, k], 0, 4)
+        return 1 - surplus / self.quarters[sig] / 2
 
 
 def _microseconds(at: datetime) -> int:

@@ -1,7 +1,5 @@
 """route_round: one routing round, from reading the queue to writing the offers, in one transaction."""
-import gc
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +10,7 @@ from broker.errors import InvalidInput
 from broker.extensions import db
 from broker.pause import pause_point
 from broker.routing import store
-from broker.routing.assign import assign_round
+from broker.routing.assign import assign_round, collector_paused
 from broker.routing.engine import Round
 from broker.routing.explain import Explainer
 from broker.routing.models import RoutingRound
@@ -38,21 +36,8 @@ class RoundResult:
 def route_round(now: datetime, config: dict | None = None) -> RoundResult:
     """Route every queued task as of `now`: offer each to the best eligible specialist with room,
     or note why it waits. One round at a time; claims wait for it to finish."""
-    with _collector_paused():
+    with collector_paused():  # the whole round: a million short-lived objects, no cycles
         return _route_round(now, config)
-
-
-@contextmanager
-def _collector_paused():
-    """A round makes a million short-lived objects and no garbage cycles: the cyclic collector's
-    passes over them cost a quarter of the round and find nothing, so it waits for the end."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @transaction
