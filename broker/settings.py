@@ -123,6 +123,9 @@ DEFAULTS = {
     # guessing (limit x workers); BROKER_LIMIT_STORAGE_URI=redis://... shares it.
     "BROKER_LOGIN_LIMIT": "10 per minute;100 per hour",
     "BROKER_LIMIT_STORAGE_URI": "memory://",
+    # How passwords are hashed (werkzeug's method string). scrypt is deliberately slow (~0.1 s
+    # of CPU a hash); the test suite, which creates thousands of users, passes a cheap one.
+    "BROKER_PASSWORD_HASH": "scrypt",
     # Routing: factor weights (Weights in routing/round_data.py), how long an offer stays open
     # from the start of the specialist's working time, the target of a task without a due date
     # (wall-clock hours after posting), and the hours assumed for a manager's overlap.

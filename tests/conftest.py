@@ -32,6 +32,7 @@ def app(tmp_path_factory):
         if url.startswith("postgresql") else {},
         "BROKER_SCHEDULER": "off",
         "BROKER_LOGIN_THROTTLE": False,  # the suite logs in far more often than a person does
+        "BROKER_PASSWORD_HASH": factories.FAST_PASSWORD_HASH,
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -10,6 +10,9 @@ from broker.timeutil import utcnow
 from tasks import services as tasks
 
 PASSWORD = "correct horse 1"  # every factory-made user's
+# Still a salted hash, but one round: scrypt's ~0.1 s per user was a third of the suite's CPU.
+# tests/integration/test_password_hashing.py checks that a real app keeps scrypt.
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1"
 NINE_TO_FIVE = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
@@ -111,6 +114,7 @@ def scratch_app(tmp_path, migrate: bool = True, **config):
 
     from broker.app import create_app
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "BROKER_SCHEDULER": "off",
+                      "BROKER_PASSWORD_HASH": FAST_PASSWORD_HASH,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'scratch.db'}", **config})
     if migrate:
         with app.app_context():

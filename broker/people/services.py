@@ -1,8 +1,8 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
 import secrets
 from datetime import datetime
-from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -39,7 +39,7 @@ def _check_user_fields(email: str, timezone: str, role: str):
 def _build_user(email, name, role, timezone, password=None, now: datetime | None = None) -> User:
     _check_user_fields(email, timezone, role)
     user = User(email=email.lower(), name=name, role=role, timezone=timezone,
-                password_hash=generate_password_hash(password) if password else None,
+                password_hash=_hashed(password) if password else None,
                 created_at=now or utcnow())
     db.session.add(user)
     return user
@@ -75,9 +75,19 @@ def user_by_password(email: str, password: str) -> User | None:
     return user if user and user.active and user.password_hash and matches else None
 
 
-@cache
 def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
+    """A hash of nothing anyone knows, made as a real one is, so an unknown email costs the same."""
+    method = current_app.config["BROKER_PASSWORD_HASH"]
+    if method not in _DUMMY:
+        _DUMMY[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY[method]
+
+
+_DUMMY: dict[str, str] = {}
+
+
+def _hashed(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["BROKER_PASSWORD_HASH"])
 
 
 @transaction
@@ -86,7 +96,7 @@ def update_me(user: User, changes: dict, secret_key: str | None = None) -> User:
     if "timezone" in changes and not is_timezone(changes["timezone"]):
         raise InvalidInput("Unknown timezone.", {"timezone": ["Unknown timezone; use an IANA name."]})
     if "password" in changes:
-        user.password_hash = generate_password_hash(changes.pop("password"))
+        user.password_hash = _hashed(changes.pop("password"))
         end_sessions(user)  # a stolen session must not outlive the password it was opened with
     if "slack_webhook_url" in changes:
         _set_webhook(user, changes.pop("slack_webhook_url"), secret_key)
