@@ -28,12 +28,15 @@ class Made:
 
 
 def in_app_context(method):
-    """Run a factory method in a fresh app context and leave no session behind."""
+    """Run a factory method in a fresh app context and leave no session behind; its
+    transactions begin as writers (BEGIN IMMEDIATE on SQLite, as a POST's do), so they wait for
+    a scheduler's round instead of failing with "database is locked"."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
+        from broker.db_events import writing
         from broker.extensions import db
-        with self.app.app_context():
+        with self.app.app_context(), writing():
             try:
                 return method(self, *args, **kwargs)
             finally:

@@ -191,7 +191,8 @@ def fill_waiting(rnd: Round, plan: Plan):
     if not len(roomy):
         return
     waiting = (plan.spec < 0) & (plan.eligible > 0)
-    waiting &= rnd.qualified[:, roomy].any(axis=1)[rnd.sig]  # skills fit a room
+    fits_a_room = np.any(rnd.qualified[:, roomy], axis=1)  # per skill signature
+    waiting &= fits_a_room[rnd.sig]
     queue = [t for t in rnd.order() if waiting[t]]
     has_room = np.zeros(len(rnd.specialists), dtype=bool)
     has_room[roomy] = True
