@@ -28,12 +28,15 @@ class Made:
 
 
 def in_app_context(method):
-    """Run a factory method in a fresh app context and leave no session behind."""
+    """Run a factory method in a fresh app context and leave no session behind. Factories write,
+    so on SQLite they take the write lock up front, as a POST does: a transaction that began by
+    reading gets "database is locked" at once if a scheduler thread wrote meanwhile."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
+        from broker.db_events import writing
         from broker.extensions import db
-        with self.app.app_context():
+        with self.app.app_context(), writing():
             try:
                 return method(self, *args, **kwargs)
             finally:
