@@ -17,8 +17,26 @@ KEEP = {"work_types", "alembic_version"}  # seeded by the migrations
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return normalise_database_url(url)
+        return _own_database(normalise_database_url(url))
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'broker-test.db'}"
+
+
+def _own_database(url: str) -> str:
+    """Under pytest-xdist (`-n 2`), each worker gets a PostgreSQL database of its own beside the
+    one named, made afresh: the suite empties its tables and listens for notifications, which
+    workers sharing one database would do to each other."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'drop database if exists "{own.database}" with (force)'))
+        conn.execute(text(f'create database "{own.database}"'))
+    server.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

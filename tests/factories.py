@@ -28,9 +28,9 @@ class Made:
 
 
 def in_app_context(method):
-    """Run a factory method in a fresh app context and leave no session behind; its
-    transactions begin as writers (BEGIN IMMEDIATE on SQLite, as a POST's do), so they wait for
-    a scheduler's round instead of failing with "database is locked"."""
+    """Run a factory method in a fresh app context and leave no session behind. Factories write,
+    so on SQLite they take the write lock up front, as a POST does: a transaction that began by
+    reading gets "database is locked" at once if a scheduler thread wrote meanwhile."""
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
