@@ -64,6 +64,7 @@ def register_web(app):
         planning_views,
         profile_views,
         queue_views,
+        skill_views,
         webhook_views,
     )
     from broker.web.throttle import register_throttle
