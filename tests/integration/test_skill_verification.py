@@ -131,7 +131,8 @@ def test_a_manager_verifies_and_turns_down_proposals_on_the_skills_page(app, cli
     browser = logged_in(app, manager)
     page = browser.get("/skills")
     assert page.status_code == 200
-    assert f'id="proposal-{spec.id}-premiere_pro"' in page.text and f'id="proposal-{spec.id}-after_effects"' in page.text
+    for skill in ("premiere_pro", "after_effects"):
+        assert f'id="proposal-{spec.id}-{skill}"' in page.text
     assert 'href="/skills" aria-current="page">Skills<' in page.text
     assert "/admin/people/" not in page.text.split("<main")[1].split("<form")[0]  # no link to admin-only pages
     token = csrf_token(browser, "/skills")
