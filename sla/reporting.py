@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from broker.errors import InvalidInput
 from broker.extensions import db
 from broker.people import permissions
-from broker.people.models import User
+from broker.people.models import SpecialistProfile, User
 from broker.worktime.arithmetic import working_hours_between
 from broker.worktime.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
@@ -47,6 +47,8 @@ def report_filters(actor: User) -> dict:
         return {}
     if scope.owner_id is not None:
         return {"owner_id": scope.owner_id}
+    if scope.partner is not None:
+        return {"partner": scope.partner}
     return {"assignee_id": scope.assignee_id}
 
 
@@ -58,14 +60,17 @@ def report_for(actor: User, since: datetime, until: datetime, group_by: str,
 
 
 def sla_report(since: datetime, until: datetime, group_by: str, now: datetime,
-               owner_id: int | None = None, assignee_id: int | None = None) -> dict:
-    """Tasks posted in [since, until) (of one owner's briefs, or assigned to one specialist, when
-    given), grouped; breaches and hours lost counted up to min(now, until)."""
-    return sla_reports(since, until, (group_by,), now, owner_id, assignee_id)[group_by]
+               owner_id: int | None = None, assignee_id: int | None = None,
+               partner: str | None = None) -> dict:
+    """Tasks posted in [since, until) (of one owner's briefs, assigned to one specialist, or to one
+    partner's specialists, when given), grouped; breaches and hours lost counted up to
+    min(now, until)."""
+    return sla_reports(since, until, (group_by,), now, owner_id, assignee_id, partner)[group_by]
 
 
 def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetime,
-                owner_id: int | None = None, assignee_id: int | None = None) -> dict[str, dict]:
+                owner_id: int | None = None, assignee_id: int | None = None,
+                partner: str | None = None) -> dict[str, dict]:
     """sla_report grouped each of several ways, from one read and one reckoning of the tasks."""
     if any(group_by not in GROUPS for group_by in groupings):
         raise InvalidInput("Unknown grouping.", {"group_by": [f"Use one of {', '.join(GROUPS)}."]})
@@ -82,6 +87,9 @@ def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetim
         query = query.where(Brief.owner_id == owner_id)
     if assignee_id is not None:
         query = query.where(Task.assignee_id == assignee_id)
+    if partner is not None:  # a partner lead's numbers: the work of the partner's specialists
+        query = query.where(Task.assignee_id.in_(
+            select(SpecialistProfile.user_id).where(SpecialistProfile.partner == partner)))
     rows = db.session.execute(query).all()
     clocks: dict[int, list] = {}
     c = SlaClock

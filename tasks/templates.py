@@ -77,9 +77,9 @@ def template_from_brief(actor: User, brief_id: int, name: str, now: datetime) ->
     from tasks.loop_services import prerequisites
     from tasks.queries import brief_for
     brief = brief_for(actor, brief_id)
-    if brief.owner_id != actor.id:
-        raise NotAllowed("Only the brief's owner saves it as a template.")
-    permissions.require(actor, permissions.POST_BRIEFS, "Only managers keep templates of briefs.")
+    if not permissions.may_save_as_template(actor, brief.owner_id):
+        raise NotAllowed("Only the brief's owner saves it as a template."
+                         if brief.owner_id != actor.id else "Only managers keep templates of briefs.")
     index = {t.id: i for i, t in enumerate(brief.tasks)}
     needs = prerequisites(index)
     tasks = [{"title": t.title, "work_type": t.work_type, "skills": t.skills, "priority": t.priority,

@@ -171,6 +171,11 @@ def may_post_template(actor, owner_id: int) -> bool:
     return owner_id == actor.id and may(actor, POST_BRIEFS)
 
 
+def may_save_as_template(actor, owner_id: int) -> bool:
+    """Keep a brief as a template: its owner, if they may post briefs (tasks/templates.py)."""
+    return owner_id == actor.id and may(actor, POST_BRIEFS)
+
+
 def template_scope(actor) -> Scope:
     """The templates `actor` may list: everything (overseers) or their own."""
     require(actor, KEEP_TEMPLATES, "Templates are for managers and admins.")
@@ -181,11 +186,13 @@ def template_scope(actor) -> Scope:
 
 def report_scope(actor) -> Scope:
     """Whose tasks `actor`'s numbers cover (dashboard and report): everything, their own briefs,
-    or the tasks assigned to them."""
+    the work of the partner they lead, or the tasks assigned to them."""
     if may(actor, OVERSEE):
         return Scope(everything=True)
     if may(actor, READ_BRIEFS):
         return Scope(owner_id=actor.id)
+    if leads(actor) is not None:
+        return Scope(partner=leads(actor))
     return Scope(assignee_id=actor.id)
 
 

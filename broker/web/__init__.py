@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from broker import shown_times
 from broker.extensions import login_manager
+from broker.people import permissions
 from broker.people.permissions import may, roles_with
 from broker.people.sessions import user_for_session
 
@@ -34,6 +35,14 @@ def load_user(session_id: str):
     return user_for_session(session_id)
 
 
+@web.app_context_processor
+def page_permissions():
+    """`may(P.READ_BRIEFS)` in templates: the navigation offers what the routes would allow, by the
+    same grants (broker.people.permissions), never by role names."""
+    return {"P": permissions,
+            "may": lambda permission: current_user.is_authenticated and may(current_user, permission)}
+
+
 def localtime(value, tz: str, fmt: str = "ddd D MMM YYYY, HH:mm") -> str:
     """A stored instant in a reader's timezone with its UTC offset (broker.shown_times)."""
     return shown_times.formatted(value, tz, fmt)
@@ -55,6 +64,7 @@ def register_web(app):
         planning_views,
         profile_views,
         queue_views,
+        skill_views,
         webhook_views,
     )
     from broker.web.throttle import register_throttle

@@ -121,11 +121,13 @@ def _decided(user_id: int, call, done: str):
         flash(exc.message, "error")
     if request.form.get("back") == "people":
         return redirect(url_for("web.admin_people", _anchor="proposals"))
+    if request.form.get("back") == "skills" or not permissions.may(current_user, permissions.MANAGE_PEOPLE):
+        return redirect(url_for("web.skill_proposals"))
     return redirect(url_for("web.admin_person", user_id=user_id, _anchor="skills"))
 
 
 @web.route("/admin/people/<id:user_id>/skills/verify", methods=["POST"])
-@permission_required(permissions.MANAGE_PEOPLE)  # managers verify through the API
+@permission_required(permissions.VERIFY_SKILLS)  # managers too, from /skills
 def admin_verify_skill(user_id):
     skill, level = request.form.get("skill", ""), request.form.get("level", "")
     item = {"skill": skill, "level": int(level) if level.isdigit() else 0}
@@ -134,7 +136,7 @@ def admin_verify_skill(user_id):
 
 
 @web.route("/admin/people/<id:user_id>/skills/reject", methods=["POST"])
-@permission_required(permissions.MANAGE_PEOPLE)
+@permission_required(permissions.VERIFY_SKILLS)
 def admin_reject_skill(user_id):
     skill = request.form.get("skill", "")
     return _decided(user_id, lambda: verification.reject_proposals(current_user, user_id, [skill]),

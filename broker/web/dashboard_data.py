@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from broker.extensions import db
 from broker.people.models import SpecialistProfile, User
-from broker.people.permissions import OVERSEE, may, report_scope
+from broker.people.permissions import OVERSEE, may, report_scope, task_scope
 from broker.web.dashboard_coverage import hourly_coverage
 from broker.worktime.arithmetic import WorkWeek
 from sla.reporting import DEFAULT_DAYS, report_filters, sla_reports
@@ -48,7 +48,8 @@ def dashboard(actor: User, days: int, now: datetime) -> dict:
         row["label"] = week_label(row["group"])
     return {"days": days, "since": since, "scope": scope(actor), "overall": by_type["total"],
             "weeks": by_week["rows"], "work_types": by_type["rows"],
-            "queue": queue_now(actor, names), "coverage": coverage(now, actor.timezone)}
+            "queue": queue_now(actor, names),
+            "coverage": coverage(now, actor.timezone, report_scope(actor).partner)}
 
 
 def scope(actor: User) -> str:
@@ -56,6 +57,8 @@ def scope(actor: User) -> str:
     covered = report_scope(actor)
     if covered.everything:
         return "all briefs"
+    if covered.partner is not None:
+        return f"the work of {covered.partner}'s specialists"
     return "your briefs" if covered.owner_id is not None else "your tasks"
 
 
@@ -72,7 +75,8 @@ def work_type_names() -> dict[str, str]:
 def queue_now(actor: User, names: dict[str, str]) -> dict:
     """Open tasks the actor may see, counted by work type and state, in one grouped query."""
     # The dashboard covers one's own briefs (report_scope) though managers may read every brief.
-    visible = visible_tasks(actor, mine=not may(actor, OVERSEE)).with_only_columns(Task.id)
+    mine = not may(actor, OVERSEE)
+    visible = visible_tasks(actor, mine=mine).with_only_columns(Task.id)
     rows = db.session.execute(
         select(Task.work_type, Task.state, func.count())
         .where(Task.id.in_(visible), Task.state.in_(QUEUE_COLUMNS))
@@ -85,22 +89,39 @@ def queue_now(actor: User, names: dict[str, str]) -> dict:
     types.sort(key=lambda t: (-t["total"], t["label"]))
     totals = {s: sum(t["counts"].get(s, 0) for t in types) for s in QUEUE_COLUMNS}
     return {"states": QUEUE_COLUMNS, "rows": types, "totals": totals,
-            "max": max((t["total"] for t in types), default=0)}
+            "max": max((t["total"] for t in types), default=0),
+            "covers": _queue_covers(task_scope(actor, mine))}
 
 
-def specialist_weeks() -> list[tuple[str, WorkWeek]]:
-    """(timezone, working week less time off) of every active specialist, in two queries."""
+def _queue_covers(scope) -> str:
+    """Which open tasks the queue chart counts, in words."""
+    if scope.everything:
+        return "of all briefs"
+    if scope.partner is not None:
+        return f"assigned to {scope.partner}'s specialists"
+    if scope.owner_id is not None:
+        return "of your briefs"
+    return "assigned to you, and the open queue"
+
+
+def specialist_weeks(partner: str | None = None) -> list[tuple[str, WorkWeek]]:
+    """(timezone, working week less time off) of every active specialist (of one partner, when
+    given), in two queries."""
+    query = (select(SpecialistProfile).join(SpecialistProfile.user)
+             .where(SpecialistProfile.active.is_(True), User.active.is_(True)))
+    if partner is not None:
+        query = query.where(SpecialistProfile.partner == partner)
     profiles = db.session.scalars(
-        select(SpecialistProfile).join(SpecialistProfile.user)
-        .where(SpecialistProfile.active.is_(True), User.active.is_(True))
+        query
         .options(contains_eager(SpecialistProfile.user), selectinload(SpecialistProfile.time_off)))
     return [(p.user.timezone, p.work_week()) for p in profiles]
 
 
-def coverage(now: datetime, viewer_tz: str) -> dict:
-    """Specialists working per UTC hour over the week ahead from today's UTC midnight, by zone."""
+def coverage(now: datetime, viewer_tz: str, partner: str | None = None) -> dict:
+    """Specialists (of one partner, when given) working per UTC hour over the week ahead from
+    today's UTC midnight, by zone."""
     start = datetime.combine(now.astimezone(timezone.utc).date(), time(), tzinfo=timezone.utc)
-    weeks = specialist_weeks()
+    weeks = specialist_weeks(partner)
     hours = hourly_coverage(weeks, start, COVERAGE_DAYS)
     zones = sorted({tz for tz, _ in weeks}, key=lambda tz: (_offset(tz, start), tz))
     rows = [{"hour": h, "local": pendulum.instance(start + timedelta(hours=h)).in_timezone(viewer_tz)
@@ -108,7 +129,7 @@ def coverage(now: datetime, viewer_tz: str) -> dict:
              "total": round(sum(hours[h].values()), 2)} for h in range(24)]
     return {"start": start, "days": COVERAGE_DAYS, "zones": zones, "hours": rows,
             "specialists": len(weeks), "max": max((r["total"] for r in rows), default=0),
-            "gaps": hour_ranges([r["hour"] for r in rows if r["total"] == 0]),
+            "gaps": hour_ranges([r["hour"] for r in rows if r["total"] == 0]), "partner": partner,
             "viewer_tz": viewer_tz}
 
 

@@ -140,3 +140,26 @@ def test_the_page_takes_the_same_queries_for_few_and_many_tasks(app, make):
     with counted(app) as many:
         assert client.get("/dashboard?days=90").status_code == 200
     assert len(many) == len(few) <= 9, many  # was 11 with one report read per chart; +1: the owner wait
+
+
+def test_a_partner_lead_sees_their_partners_work_and_coverage_only(app, make, two_managers):
+    manager, _ = two_managers
+    acme = make.specialist(timezone="Asia/Manila", partner="Acme")
+    bolt = make.specialist(timezone="Europe/Warsaw", partner="Bolt")
+    _, (theirs, ours) = make.brief(manager, n_tasks=2, work_type="video_editing")
+    now = utcnow()
+    as_user(app, acme, lambda me: tasks.claim(ours, me, now))
+    as_user(app, bolt, lambda me: tasks.claim(theirs, me, now))
+    lead = make.user("partner_lead", partner="Acme")
+    data = as_user(app, lead, dashboard_data.dashboard, 28, now)
+    assert data["scope"] == "the work of Acme's specialists"
+    assert data["overall"]["tasks"] == 1
+    assert {r["work_type"]: r["counts"] for r in data["queue"]["rows"]} == {"video_editing": {"in_progress": 1}}
+    assert data["coverage"]["specialists"] == 1 and data["coverage"]["zones"] == ["Asia/Manila"]
+    page = logged_in(app, lead).get("/dashboard")
+    assert page.status_code == 200
+    assert "Open tasks assigned to Acme&#39;s specialists" in page.text
+    assert "Active specialists of Acme" in page.text
+    # The links offered are the pages the lead's grants open (broker.people.permissions).
+    nav = re.search(r"<nav>(.*?)</nav>", page.text, re.S).group(1)
+    assert re.findall(r">([A-Z][a-z]+)</a>", nav) == ["Dashboard", "Costs", "Partner", "Notifications"]

@@ -120,3 +120,33 @@ def test_finding_specialists_by_skill_counts_verified_skills_only(client, make):
     assert found == []  # only proposed
     found = client.get("/api/v1/specialists?skill=premiere_pro", headers=manager.headers).json
     assert [s["id"] for s in found] == [spec.id]
+
+
+def test_a_manager_verifies_and_turns_down_proposals_on_the_skills_page(app, client, make):
+    from tests.factories import csrf_token, logged_in
+    manager = make.user("manager")
+    spec = make.specialist({"premiere_pro": 3})
+    client.patch(f"/api/v1/specialists/{spec.id}", headers=spec.headers, json={"skills": [
+        {"skill": "premiere_pro", "level": 5}, {"skill": "after_effects", "level": 4}]})
+    browser = logged_in(app, manager)
+    page = browser.get("/skills")
+    assert page.status_code == 200
+    for skill in ("premiere_pro", "after_effects"):
+        assert f'id="proposal-{spec.id}-{skill}"' in page.text
+    assert 'href="/skills" aria-current="page">Skills<' in page.text
+    assert "/admin/people/" not in page.text.split("<main")[1].split("<form")[0]  # no link to admin-only pages
+    token = csrf_token(browser, "/skills")
+    done = browser.post(f"/admin/people/{spec.id}/skills/verify",
+                        data={"skill": "premiere_pro", "level": "5", "back": "skills", "csrf_token": token})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/skills")
+    refused = browser.post(f"/admin/people/{spec.id}/skills/reject",
+                           data={"skill": "after_effects", "back": "skills", "csrf_token": token})
+    assert refused.status_code == 302
+    assert skills_of(client, manager, spec.id) == {"premiere_pro": (5, True, 5)}
+    after = browser.get("/skills").text
+    assert "premiere_pro level 5 verified" in after and "No skill level waits for a verifier" in after
+    # Specialists do not verify, here or by posting the form.
+    specialist = logged_in(app, spec)
+    assert specialist.get("/skills").status_code == 403
+    assert specialist.post(f"/admin/people/{spec.id}/skills/verify", data={
+        "skill": "premiere_pro", "level": "5", "csrf_token": csrf_token(specialist, "/profile")}).status_code == 403

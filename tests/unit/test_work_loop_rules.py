@@ -20,6 +20,15 @@ def test_mentions_by_name_or_email_longest_handle_first_word_boundaries():
     assert mentioned("no mentions", PEOPLE) == []
 
 
+def test_mentions_by_a_first_name_or_email_name_only_when_one_person_answers_to_it():
+    people = PEOPLE + [(4, "Dana Cruz", "dcruz@x.test"), (5, "Dana Lim", "dana.lim@x.test")]
+    assert mentioned("@bo can you check?", people) == [3]  # first name, one Bo
+    assert mentioned("thanks @dcruz and @dana.lim", people) == [4, 5]  # emails before the @
+    assert mentioned("@dana which of you?", people) == []  # two Danas: nobody is guessed
+    assert mentioned("@ana", people) == [2]  # someone's full name beats another's first name
+    assert mentioned("@ana2 and @Ana Reyes", people) == [1, 2]
+
+
 def test_dependency_errors():
     assert after_errors([{"after": []}, {"after": [0]}]) == {}
     assert "circle" in after_errors([{"after": [2]}, {"after": [0]}, {"after": [1]}])[0]["after"][0]
