@@ -6,6 +6,8 @@ psycopg a pipeline step per row and a VALUES list thousands of placeholders to p
 one executemany of plain tuples (the sqlite3 module loops in C). Values go through each column's
 own type (JSON, UTC timestamps) column by column, as SQLAlchemy would process them row by row.
 """
+from datetime import datetime
+
 from sqlalchemy import ARRAY, Table, text
 
 
@@ -107,20 +109,33 @@ def _column_values(session, table, columns: list[str], rows: list[dict], keys=No
     """One list per column, each value processed by the column's type, for unnest."""
     params = {}
     for i, (column, key) in enumerate(zip(columns, keys or columns)):
-        values = [row[key] for row in rows]
-        process = _processor(session, table, column)
-        params[f"c{i}"] = [None if v is None else process(v) for v in values] if process else values
+        params[f"c{i}"] = _processed(_processor(session, table, column), [row[key] for row in rows])
     return params
 
 
 def _row_tuples(session, table, columns: list[str], rows: list[dict], keys=None) -> list[tuple]:
     """Each row as a tuple of values processed by their columns' types, for executemany."""
-    processed = []
-    for column, key in zip(columns, keys or columns):
-        values = [row[key] for row in rows]
-        process = _processor(session, table, column)
-        processed.append([process(v) for v in values] if process else values)
+    processed = [_processed(_processor(session, table, column), [row[key] for row in rows])
+                 for column, key in zip(columns, keys or columns)]
     return list(zip(*processed))
+
+
+def _processed(process, values: list) -> list:
+    """`values` through a column type's processor; an instant (with its offset) is processed
+    once however often it recurs (a round's events and notifications all happen at its now)."""
+    if process is None:
+        return values
+    done: dict = {}
+    out = []
+    for value in values:
+        if isinstance(value, datetime):
+            key = (value, value.utcoffset())
+            if key not in done:
+                done[key] = process(value)
+            out.append(done[key])
+        else:
+            out.append(process(value))
+    return out
 
 
 def _execute(session, sql: str, params: dict) -> int:

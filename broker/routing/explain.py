@@ -29,6 +29,7 @@ class Explainer:
         self._starts: dict = {}  # position -> starts_at, as written
         self._finishes: dict = {}  # (hours from now, zone) -> (finishes_at, local), as written
         self._away: dict = {}  # skill signature -> its qualified specialists on a holiday
+        self._rounded: dict = {}  # factor value -> as written (a round's factors repeat a lot)
         self._tasks = {t.id: t for t in rnd.tasks}
         self._index = {t.id: i for i, t in enumerate(rnd.tasks)}
         self._decided_at = rnd.now.isoformat()
@@ -74,7 +75,7 @@ class Explainer:
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
-            "factors": dict(zip(FACTORS, [round(v, 3) for v in map(float, entry.factors)])),
+            "factors": dict(zip(FACTORS, map(self._round, entry.factors))),
             "availability": self.availability(pos),
             "starts_at": self._starts[pos],
             "finishes_at": finishes_at,
@@ -82,6 +83,13 @@ class Explainer:
                       + (f"{margin:.1f} h before the target" if margin >= 0
                          else f"{-margin:.1f} h after the target"),
         }
+
+    def _round(self, value) -> float:
+        """A factor as written: to three places."""
+        rounded = self._rounded.get(value)
+        if rounded is None:
+            rounded = self._rounded[value] = round(float(value), 3)
+        return rounded
 
     def _finish(self, hours: float, tz: str) -> tuple[str, str]:
         """The projected finish as written and in local words; the finish table's quarter hours
