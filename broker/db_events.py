@@ -29,8 +29,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def register_sqlite_pragmas(engine):
-    """WAL, foreign keys, a busy timeout, and SQLAlchemy's pysqlite recipe for emitting BEGIN
-    ourselves (the driver's own deferred BEGIN would hide our IMMEDIATE)."""
+    """WAL, foreign keys, a busy timeout, a page cache for large rounds, and SQLAlchemy's
+    pysqlite recipe for emitting BEGIN ourselves (the driver's own deferred BEGIN would hide our
+    IMMEDIATE)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -41,6 +42,9 @@ def register_sqlite_pragmas(engine):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Up to 64 MiB of pages per connection (2 MiB by default): a routing round rewrites some
+        # 10 MiB of tasks and explanations, which otherwise spill to the WAL before the commit.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")
