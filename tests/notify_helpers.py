@@ -1,8 +1,11 @@
-"""Helpers for the notification tests: settings through the real service, rows read back plainly."""
+"""Helpers for the notification tests: settings through the real service, rows read back plainly.
+The helpers that write begin as writers (`writing`), as a POST does: on SQLite a transaction that
+began by reading gets "database is locked" at once if a scheduler thread wrote meanwhile."""
 from datetime import datetime
 
 from sqlalchemy import select
 
+from broker.db_events import writing
 from broker.extensions import db
 from broker.people.models import User
 from broker.people.services import update_me
@@ -12,7 +15,7 @@ from tasks.models import Task
 
 
 def set_me(app, user, **changes):
-    with app.app_context():
+    with app.app_context(), writing():
         update_me(db.session.get(User, user.id), changes, app.config["SECRET_KEY"])
         db.session.remove()
 
@@ -34,14 +37,14 @@ def rows(app, user=None, kind=None) -> list[dict]:
 
 
 def offer(app, task_id: int, specialist, expires: datetime, now: datetime):
-    with app.app_context():
+    with app.app_context(), writing():
         tasks.offer(task_id, db.session.get(User, specialist.id), expires, now)
         db.session.remove()
 
 
 def sla_event(app, task_id: int, type_: str, at: datetime, **details):
     """What the SLA sweep will do: record an SLA event on a task and commit."""
-    with app.app_context():
+    with app.app_context(), writing():
         task = db.session.get(Task, task_id)
         tasks.record_event(task, type_, None, at, task.state, task.state, details)
         db.session.commit()
