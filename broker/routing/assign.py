@@ -31,6 +31,7 @@ SHORTLIST = 160    # most specialists a task of a skill signature is scored agai
 CLASS_WORTH = 20.0  # more than any one task's score can be (the weights sum to 12)
 SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
 FILL_BATCH = 256   # waiting tasks fill_waiting scores together
+BANDS = 256        # value bands _contenders counts each group's entries in
 
 
 @dataclass
@@ -49,7 +50,7 @@ def assign_round(rnd: Round) -> list[Decision]:
     """Decide the whole round: who is offered each task, or why it waits."""
     with collector_paused():
         t, j, value = eligible_pairs(rnd)
-        task_rank = _rank_within(t, value)
+        task_rank = _rank_within(t, value, below=np.full(len(t), ALTERNATIVES))
         plan = empty_plan(rnd, t, j, task_rank)
         arcs = candidate_arcs(rnd, t, j, value, task_rank)
         solve(rnd, plan, *arcs)
@@ -113,19 +114,54 @@ def _shortlists(rnd: Round, open_people: np.ndarray) -> tuple[np.ndarray, np.nda
     return sig_of[keep], who[keep]
 
 
-def _rank_within(group: np.ndarray, value: np.ndarray, exact: bool = False) -> np.ndarray:
+def _rank_within(group: np.ndarray, value: np.ndarray, exact: bool = False,
+                 below: np.ndarray | None = None) -> np.ndarray:
     """Each entry's rank (0 = highest value) among the entries of its group; with `exact`, by
-    value then position (the group's own stable sort), else by one blended sort key."""
+    value then position (the group's own stable sort), else by one blended sort key.
+
+    With `below` (each entry's limit, the same within a group), only ranks under the limit are
+    worked out: the entries that cannot reach it are left out of the sort (see _contenders) and
+    come out ranked at the largest int64."""
     if not len(group):
         return np.zeros(0, dtype=np.int64)
     if exact:
-        order = np.lexsort((-value, group))
-    else:
-        spread = value.max() - value.min() + 1.0
-        order = np.argsort(group - (value - value.min()) / spread * 0.999, kind="stable")
+        return _ranks_in_order(group, np.lexsort((-value, group)))
+    spread = value.max() - value.min() + 1.0
+    key = group - (value - value.min()) / spread * 0.999
+    if below is None:
+        return _ranks_in_order(group, np.argsort(key, kind="stable"))
+    ranks = np.full(len(group), np.iinfo(np.int64).max)
+    contenders = np.flatnonzero(_contenders(group, value, below, spread))
+    ranks[contenders] = _ranks_in_order(group[contenders],
+                                        np.argsort(key[contenders], kind="stable"))
+    return ranks
+
+
+def _ranks_in_order(group: np.ndarray, order: np.ndarray) -> np.ndarray:
     ranks = np.empty(len(group), dtype=np.int64)
     ranks[order] = np.arange(len(group)) - np.searchsorted(group[order], group[order])
     return ranks
+
+
+def _contenders(group: np.ndarray, value: np.ndarray, below: np.ndarray, spread: float) -> np.ndarray:
+    """The entries that may rank under their group's limit: every entry whose value reaches the
+    bottom of the value band (one of BANDS across the round's values) that holds the group's
+    limit-th best value, one band lower still and less a margin far wider than any difference
+    the blended key can lose. An entry ranked under the limit has fewer than `limit` entries
+    above it, so its value cannot fall below that floor; and every entry ranked above a
+    contender is itself a contender, so the contenders' ranks among themselves are their ranks."""
+    n_groups = int(group.max()) + 1
+    low, width = value.min(), (value.max() - value.min()) / BANDS + 1e-12
+    band = np.minimum(((value - low) / width).astype(np.int64), BANDS - 1)
+    counts = np.bincount(group * BANDS + band, minlength=n_groups * BANDS).reshape(n_groups, BANDS)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    limit = np.zeros(n_groups, dtype=np.int64)
+    limit[group] = below
+    reached = from_top >= np.maximum(limit, 1)[:, None]
+    holds = BANDS - 1 - np.argmax(reached, axis=1)  # the band of each group's limit-th best
+    floor = np.where(reached.any(axis=1), low + (holds - 1) * width - spread * 1e-9, -np.inf)
+    floor[limit <= 0] = np.inf  # nothing ranks under 0
+    return value >= floor[group]
 
 
 def empty_plan(rnd: Round, t, j, task_rank) -> Plan:
@@ -140,7 +176,8 @@ def empty_plan(rnd: Round, t, j, task_rank) -> Plan:
 
 def candidate_arcs(rnd: Round, t, j, value, task_rank):
     """The (task, specialist, place) arcs worth offering the solver, with their scores."""
-    keep = (task_rank < ALTERNATIVES) | (_rank_within(j, value) < PER_PLACE * rnd.room[j])
+    per_place = PER_PLACE * rnd.room[j]
+    keep = (task_rank < ALTERNATIVES) | (_rank_within(j, value, below=per_place) < per_place)
     t, j = t[keep], j[keep]
     width = max(int(rnd.room.max(initial=0)), 1)
     tt, jj = np.repeat(t, width), np.repeat(j, width)
