@@ -67,6 +67,7 @@ def register_models():
     import broker.people.partners  # noqa: F401
     import broker.planning.models  # noqa: F401
     import broker.routing.models  # noqa: F401
+    import broker.wakeup_models  # noqa: F401
     import notifications.models  # noqa: F401
     import notifications.webhooks.models  # noqa: F401
     import sla.models  # noqa: F401

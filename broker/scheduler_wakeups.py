@@ -1,11 +1,14 @@
 """The scheduler's ears: jobs that committed changes wake (broker.wakeups) run within about a
 second instead of at their next interval, debounced (broker.debounce), only while this process is
 the elected leader. PostgreSQL: a LISTEN connection of its own, reopened if it drops; SQLite: the
-commits of this process. The intervals still run every job as the safety net."""
+counters of `wakeup_signals`, read several times a second, whichever process committed. The
+intervals still run every job as the safety net."""
 import logging
 import threading
 import time
 from collections.abc import Callable
+
+from sqlalchemy import text
 
 from broker import wakeups
 from broker.debounce import Debounce
@@ -15,6 +18,7 @@ log = logging.getLogger(__name__)
 WOKEN = (wakeups.ROUTE, wakeups.DELIVER)  # the jobs a change can wake
 RECONNECT_SECONDS = 2.0  # pause before reopening a dropped LISTEN connection
 POLL_SECONDS = 1.0       # how often the listener looks up from waiting (to notice a stop)
+SIGNALS_SECONDS = 0.2    # SQLite: how often the counters of wakeup_signals are read
 
 
 class WokenJob:
@@ -91,11 +95,45 @@ class PostgresListener:
             conn.close()
 
 
+class SqliteSignals:
+    """SQLite has no LISTEN: every SIGNALS_SECONDS, read the counter each committed wake-up bumped
+    (broker.wakeups) and wake the jobs whose counters moved. Nothing is missed while a read fails
+    or a round runs: a counter only grows, so the next read still sees it moved. What was committed
+    before the first read is the start-up runs' to handle."""
+
+    def __init__(self, app, wake: Callable[[str], None]):
+        self.app, self.wake = app, wake
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="wake-signals", daemon=True)
+
+    def _loop(self):
+        seen: dict[str, int] | None = None
+        while True:
+            try:
+                counts = self._read()
+            except Exception:
+                log.warning("reading wakeup_signals failed; trying again (the intervals cover the gap)",
+                            exc_info=True)
+            else:
+                for job, count in sorted(counts.items()):
+                    if seen is not None and count != seen.get(job, 0):
+                        self.wake(job)
+                seen = counts
+            if self.stopping.wait(SIGNALS_SECONDS):
+                return
+
+    def _read(self) -> dict[str, int]:
+        with self.app.app_context():
+            with db.engine.connect() as conn:
+                return dict(conn.execute(text("select job, count from wakeup_signals")).all())
+
+
 class Wakeups:
     """The woken jobs of one scheduler, and what it listens with."""
 
     def __init__(self, jobs: dict[str, WokenJob]):
-        self.jobs, self.listener, self.database = jobs, None, None
+        self.jobs = jobs
+        self.listener: PostgresListener | SqliteSignals | None = None
 
     def wake(self, name: str):
         if name in self.jobs:
@@ -106,8 +144,6 @@ class Wakeups:
             job.stop()
         if self.listener is not None:
             self.listener.stopping.set()
-        if self.database is not None:
-            wakeups.stop_listening(self.database, self.wake)
 
 
 def start_wakeups(app, jobs: dict[str, Callable[[], None]], may_run: Callable[[], bool]) -> Wakeups:
@@ -117,10 +153,7 @@ def start_wakeups(app, jobs: dict[str, Callable[[], None]], may_run: Callable[[]
         job.thread.start()
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "postgresql":
-        woken.listener = PostgresListener(app, woken.wake)
-        woken.listener.thread.start()
-    else:
-        woken.database = wakeups.database_key(engine.url)
-        wakeups.listen_in_process(woken.database, woken.wake)
+    listener = PostgresListener if engine.dialect.name == "postgresql" else SqliteSignals
+    woken.listener = listener(app, woken.wake)
+    woken.listener.thread.start()
     return woken

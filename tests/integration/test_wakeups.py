@@ -1,7 +1,7 @@
 """Offers in seconds: a committed change wakes the scheduler, whose intervals here are an hour
 long, so only the wake-up can explain an offer (and its Slack message) within seconds. In this
-process (SQLite's in-process wake-up, or LISTEN/NOTIFY on PostgreSQL), and across processes
-through a real `broker scheduler` on PostgreSQL."""
+process and across processes through a real `broker scheduler`, on both backends (LISTEN/NOTIFY on
+PostgreSQL, the counters of wakeup_signals on SQLite)."""
 import json
 import os
 import time
@@ -109,8 +109,9 @@ def test_a_burst_of_briefs_is_routed_in_one_or_two_rounds(app, make, client, sch
     assert rounds <= 2 + posting / Debounce().rest and rounds < len(task_ids) / 2
 
 
-@pytest.mark.postgres
-def test_a_scheduler_process_hears_of_new_work_through_listen_notify(app, make, slack, client, tmp_path):
+def test_a_scheduler_process_hears_of_new_work(app, make, slack, client, tmp_path):
+    """`make serve`'s shape: the web app here, `broker scheduler` in a process of its own, woken
+    through LISTEN/NOTIFY on PostgreSQL and through the counters of wakeup_signals on SQLite."""
     manager = make.user("manager")
     person = make.specialist(hours=AROUND_THE_CLOCK)
     set_me(app, person, slack_webhook_url=slack.url(f"T0/B0/user{person.id}"))
