@@ -14,7 +14,6 @@ from broker.people.models import User
 from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web import profile_form as pf
-from broker.web.form_fields import error_text
 from broker.web.time_off_form import book_time_off
 from broker.worktime.weekly_hours import WEEKDAYS
 
@@ -78,17 +77,6 @@ def _payload(form) -> tuple[dict, dict, list, list]:
     return data, {"hours": hour_problems, "skills": skill_problems, "fields": {}}, rows, row_of
 
 
-def _merge(errors: dict, messages: dict, row_of: list) -> dict:
-    errors["fields"] |= pf.field_errors(messages)
-    if "working_hours" in messages:
-        errors["hours"] = pf.hours_errors_by_day(messages["working_hours"]) | errors["hours"]
-    for row, problems in pf.skill_errors(messages.get("skills"), row_of).items():
-        errors["skills"][row] = problems | errors["skills"].get(row, {})
-    if "skills" in messages and not isinstance(messages["skills"], dict):
-        errors["fields"]["skills"] = error_text(messages["skills"])
-    return errors
-
-
 @web.route("/admin/people/<id:user_id>", methods=["POST"])
 @permission_required(permissions.MANAGE_PEOPLE)
 def admin_update_person(user_id):
@@ -101,12 +89,12 @@ def admin_update_person(user_id):
     try:
         loaded = SpecialistPatchSchema().load(data)
     except ValidationError as exc:
-        errors = _merge(errors, exc.messages, row_of)
+        errors = pf.merge_errors(errors, exc.messages, row_of)
     if loaded is not None and not any(errors.values()):
         try:
             people.update_specialist(current_user, user_id, loaded, keep_proposals=True)
         except InvalidInput as exc:
-            errors = _merge(errors, exc.errors, row_of)
+            errors = pf.merge_errors(errors, exc.errors, row_of)
     if any(errors.values()):
         return _render(_person(user_id), request.form, rows, errors, status=422)
     flash(f"{user.name}'s profile is saved.")

@@ -120,3 +120,16 @@ def hours_errors_by_day(messages) -> dict:
     if isinstance(messages, dict):
         return {k: error_text(v) for k, v in messages.items()}
     return {"_schema": error_text(messages)}
+
+
+def merge_errors(errors: dict, messages: dict, row_of: list) -> dict:
+    """Add a schema's or a service's `messages` to a profile form's `errors` ({fields, hours,
+    skills}): scalar fields, hours by day, and skill problems on the rows they came from."""
+    errors["fields"] |= field_errors(messages)
+    if "working_hours" in messages:
+        errors["hours"] = hours_errors_by_day(messages["working_hours"]) | errors["hours"]
+    for row, problems in skill_errors(messages.get("skills"), row_of).items():
+        errors["skills"][row] = problems | errors["skills"].get(row, {})
+    if "skills" in messages and not isinstance(messages["skills"], dict):
+        errors["fields"]["skills"] = error_text(messages["skills"])
+    return errors

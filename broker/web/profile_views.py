@@ -10,7 +10,6 @@ from broker.people import services as people
 from broker.timeutil import utcnow
 from broker.web import permission_required, web
 from broker.web import profile_form as pf
-from broker.web.form_fields import error_text
 from broker.web.time_off_form import book_time_off
 from broker.worktime.public_holidays import upcoming
 from broker.worktime.weekly_hours import WEEKDAYS
@@ -58,17 +57,6 @@ def _profile_payload(form) -> tuple[dict, dict, list, dict]:
     return data, errors, rows, row_of
 
 
-def _merge_schema_errors(errors: dict, messages: dict, row_of: list) -> dict:
-    errors["fields"] |= pf.field_errors(messages)
-    if "working_hours" in messages:
-        errors["hours"] = pf.hours_errors_by_day(messages["working_hours"]) | errors["hours"]
-    for row, problems in pf.skill_errors(messages.get("skills"), row_of).items():
-        errors["skills"][row] = problems | errors["skills"].get(row, {})
-    if "skills" in messages and not isinstance(messages["skills"], dict):
-        errors["fields"]["skills"] = error_text(messages["skills"])
-    return errors
-
-
 @web.route("/profile", methods=["POST"])
 @permission_required(permissions.TAKE_WORK)
 def update_profile():
@@ -78,12 +66,12 @@ def update_profile():
     try:
         loaded = SpecialistPatchSchema().load(data)
     except ValidationError as exc:
-        errors = _merge_schema_errors(errors, exc.messages, row_of)
+        errors = pf.merge_errors(errors, exc.messages, row_of)
     if loaded is not None and not any(errors.values()):
         try:
             people.update_specialist(current_user, current_user.id, loaded)
         except InvalidInput as exc:
-            errors = _merge_schema_errors(errors, exc.errors, row_of)
+            errors = pf.merge_errors(errors, exc.errors, row_of)
         except NotAllowed as exc:  # capacity (and active) are an admin's to change
             key = "capacity" if "capacity" in data else "form"
             errors["fields"][key] = exc.message
