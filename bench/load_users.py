@@ -160,6 +160,10 @@ async def run_people(people: list, deadline: float):
     async def loop(person):
         person.deadline = deadline
         try:
+            # People arrive spread over a think time, as they would, not all in the same instant:
+            # 50 first requests at once queue behind gunicorn's 12 threads for ~400 ms, which was
+            # the whole p95 of the first request of each loop (GET /tasks/available, POST /briefs).
+            await person.pause()
             while True:
                 await person.cycle()
         except TimeUp:
