@@ -153,8 +153,16 @@ class Election:
         return f"{self.app.instance_path}/scheduler.lock"
 
     def release(self):
-        """Give up the leadership (closing the connection or file ends the lock)."""
+        """Give up the leadership. On PostgreSQL the lock is given back before the connection
+        closes: closing alone frees it only once the server has ended that session, a moment
+        later, so a standby (or a test) asking at once would still find it held."""
         if self.held is not None:
+            if hasattr(self.held, "scalar"):
+                try:
+                    self.held.scalar(text("select pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+                except Exception:  # a dropped connection has given the lock up already
+                    log.warning("could not unlock the scheduler election; closing its connection",
+                                exc_info=True)
             self.held.close()
             self.held = None
 
