@@ -8,7 +8,8 @@ from sqlalchemy.orm import aliased
 from broker.errors import InvalidInput
 from broker.extensions import db
 from broker.people import permissions
-from broker.people.models import SpecialistProfile, User
+from broker.people.models import User
+from broker.people.partners import member_ids
 from broker.worktime.arithmetic import working_hours_between
 from broker.worktime.calendars import week_of
 from sla.models import BusinessCalendar, SlaClock
@@ -88,8 +89,7 @@ def sla_reports(since: datetime, until: datetime, groupings: tuple, now: datetim
     if assignee_id is not None:
         query = query.where(Task.assignee_id == assignee_id)
     if partner is not None:  # a partner lead's numbers: the work of the partner's specialists
-        query = query.where(Task.assignee_id.in_(
-            select(SpecialistProfile.user_id).where(SpecialistProfile.partner == partner)))
+        query = query.where(Task.assignee_id.in_(member_ids(partner)))
     rows = db.session.execute(query).all()
     clocks: dict[int, list] = {}
     c = SlaClock

@@ -9,6 +9,7 @@ from broker.errors import NotAllowed, NotFound
 from broker.extensions import db
 from broker.people import permissions
 from broker.people.models import SpecialistProfile, User
+from broker.people.partners import member_ids
 from broker.people.permissions import Scope, TaskFacts
 from broker.people.skills import routing_skills
 from tasks import lifecycle
@@ -46,8 +47,7 @@ def scoped_tasks(query, scope: Scope):
     if scope.everything:
         return query
     if scope.partner is not None:  # a partner lead: the work of the partner's specialists
-        return query.where(Task.assignee_id.in_(select(SpecialistProfile.user_id).where(
-            SpecialistProfile.partner == scope.partner)))
+        return query.where(Task.assignee_id.in_(member_ids(scope.partner)))
     if scope.owner_id is not None:
         query = query.join(Brief).where(Brief.owner_id == scope.owner_id)
     mine = [Task.assignee_id == scope.assignee_id] if scope.assignee_id is not None else []

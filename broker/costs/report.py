@@ -11,6 +11,7 @@ from broker.errors import InvalidInput
 from broker.extensions import db
 from broker.people import permissions
 from broker.people.models import SpecialistProfile, User
+from broker.people.partners import member_ids
 from sla.models import SlaClock
 from sla.report_figures import overdue
 from tasks import lifecycle
@@ -61,7 +62,7 @@ def _tasks(scope, since: datetime, until: datetime) -> list:
     if scope.owner_id is not None:
         query = query.where(Brief.owner_id == scope.owner_id)
     if scope.partner is not None:
-        theirs = select(SpecialistProfile.user_id).where(SpecialistProfile.partner == scope.partner)
+        theirs = member_ids(scope.partner)
         logged = select(TimeEntry.task_id).where(TimeEntry.user_id.in_(theirs))
         query = query.where(or_(Task.assignee_id.in_(theirs), Task.id.in_(logged)))
     return db.session.execute(query).all()
@@ -74,8 +75,7 @@ def _entries(scope, task_ids: list[int]) -> dict:
                     func.sum(TimeEntry.cost))
              .where(TimeEntry.task_id.in_(task_ids)).group_by(TimeEntry.task_id, TimeEntry.user_id))
     if scope.partner is not None:
-        query = query.where(TimeEntry.user_id.in_(select(SpecialistProfile.user_id).where(
-            SpecialistProfile.partner == scope.partner)))
+        query = query.where(TimeEntry.user_id.in_(member_ids(scope.partner)))
     return {(task, user): (int(minutes), Decimal(cost)) for task, user, minutes, cost
             in db.session.execute(query)} if task_ids else {}
 

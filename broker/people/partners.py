@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from broker.errors import Conflict, InvalidInput, NotFound
 from broker.extensions import db
 from broker.people import permissions
+from broker.people.models import SpecialistProfile
 from broker.timeutil import UTCDateTime, utcnow
 from broker.unit_of_work import commit, transaction
 
@@ -26,6 +27,12 @@ class Partner(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint("capacity_cap between 0 and 50", name="capacity_cap"),)
+
+
+def member_ids(partner: str):
+    """A select() of the user ids of `partner`'s specialists, for `.in_()`: whose work a partner
+    lead's lists, reports and costs cover."""
+    return select(SpecialistProfile.user_id).where(SpecialistProfile.partner == partner)
 
 
 def capacity_cap(name: str | None) -> int | None:

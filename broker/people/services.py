@@ -1,6 +1,7 @@
 """People directory services: users, tokens, passwords, specialist profiles and time off."""
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -77,13 +78,12 @@ def user_by_password(email: str, password: str) -> User | None:
 
 def _dummy_hash() -> str:
     """A hash of nothing anyone knows, made as a real one is, so an unknown email costs the same."""
-    method = current_app.config["BROKER_PASSWORD_HASH"]
-    if method not in _DUMMY:
-        _DUMMY[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    return _DUMMY[method]
+    return _dummy_hash_by(current_app.config["BROKER_PASSWORD_HASH"])
 
 
-_DUMMY: dict[str, str] = {}
+@cache
+def _dummy_hash_by(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def _hashed(password: str) -> str:
