@@ -7,6 +7,7 @@ from broker.people.models import User
 from broker.routing.service import route_round
 from tasks import services
 from tasks.models import Task
+from tests.factories import csrf_token, logged_in
 
 ALWAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 NOW = pendulum.datetime(2026, 11, 24, 10, tz="UTC")
@@ -123,7 +124,6 @@ def test_finding_specialists_by_skill_counts_verified_skills_only(client, make):
 
 
 def test_a_manager_verifies_and_turns_down_proposals_on_the_skills_page(app, client, make):
-    from tests.factories import csrf_token, logged_in
     manager = make.user("manager")
     spec = make.specialist({"premiere_pro": 3})
     client.patch(f"/api/v1/specialists/{spec.id}", headers=spec.headers, json={"skills": [
