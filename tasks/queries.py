@@ -14,7 +14,7 @@ from broker.people.permissions import Scope, TaskFacts
 from broker.people.skills import routing_skills
 from tasks import lifecycle
 from tasks.eligibility import Candidate, momentary_refusal, refusal
-from tasks.models import Brief, Task
+from tasks.models import Brief, Task, TaskEvent
 from tasks.vocabulary import PRIORITY_RANK
 
 
@@ -110,7 +110,8 @@ def available_task_ids(actor: User, now: datetime) -> list[int]:
     if momentary_refusal(who, now):
         return []
     queued = db.session.execute(
-        select(Task.id, cast(Task.skills, Text)).where(Task.state == lifecycle.QUEUED)
+        select(Task.id, cast(Task.skills, Text)).where(Task.state == lifecycle.QUEUED,
+                                                       Task.id.not_in(handed_off_by(actor.id)))
         .order_by(case(PRIORITY_RANK, value=Task.priority), Task.due_at.is_(None), Task.due_at,
                   Task.created_at, Task.id))
     verdicts: dict[str, bool] = {}
@@ -121,6 +122,13 @@ def available_task_ids(actor: User, now: datetime) -> list[int]:
         if verdicts[skills]:
             eligible.append(task_id)
     return eligible
+
+
+def handed_off_by(user_id: int):
+    """The ids of tasks this person handed off: they wait for someone else (routing never
+    offers them back either), so neither the pick list nor a claim gives them back."""
+    return select(TaskEvent.task_id).where(TaskEvent.type == "handed_off",
+                                           TaskEvent.actor_id == user_id)
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:

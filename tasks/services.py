@@ -15,7 +15,7 @@ from broker.unit_of_work import commit, transaction
 from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
-from tasks.queries import candidate
+from tasks.queries import candidate, handed_off_by
 from tasks.signals import task_event_recorded
 from tasks.vocabulary import DEFAULT_PRIORITY
 
@@ -153,6 +153,8 @@ def claim(task_id: int, actor: User, now: datetime) -> Task:
     permissions.require(actor, permissions.TAKE_WORK, "Only specialists claim tasks.")
     task = _locked_task(task_id)
     lifecycle.next_state(task.state, "claim")
+    if db.session.scalar(select(handed_off_by(actor.id).where(TaskEvent.task_id == task.id).exists())):
+        raise NotAllowed("You handed this task off; it waits for someone else.")
     _require_able(task, actor, now, "You cannot claim this task")
     _transition(task, "claim", actor, now, {})
     task.assignee_id, task.accepted_at = actor.id, now

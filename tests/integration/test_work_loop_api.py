@@ -235,6 +235,19 @@ def test_a_handoff_goes_back_to_routing_but_not_to_the_same_person(client, app, 
     assert step(client, t, "handoff", s, {"note": "again"}).status_code in (403, 409)
 
 
+def test_who_handed_a_task_off_cannot_pick_it_back(client, app, team):
+    m, s, other, t = team
+    assert step(client, t, "handoff", s, {"note": "Not my strength"}).status_code == 200
+    picks = client.get("/api/v1/tasks/available", headers=s.headers).json
+    assert t not in [task["id"] for task in picks]
+    refused = step(client, t, "claim", s)
+    assert refused.status_code == 403 and "handed this task off" in refused.json["message"]
+    with app.app_context():
+        assert db.session.get(Task, t).state == "queued"
+    assert t in [task["id"] for task in client.get("/api/v1/tasks/available", headers=other.headers).json]
+    assert step(client, t, "claim", other).status_code == 200
+
+
 def test_booking_time_off_with_work_in_hand_offers_a_handoff(client, app, team):
     from datetime import timedelta
     m, s, _, t = team
