@@ -7,6 +7,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from broker import json_columns
+
 # Named constraints, so Alembic's batch mode can alter SQLite tables later.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -23,7 +25,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# JSON columns are written by orjson whatever engine options a config passes (tests pass their own).
+db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_columns.dumps})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
