@@ -76,16 +76,23 @@ def register_models():
 
 
 def register_subscribers():
-    """Connect the domain packages that follow task events (tasks never imports them): each
-    receiver only gathers work in the caller's transaction, and COMMIT_STEPS writes it."""
-    from broker.routing.wakeups import request_round_on_commit
-    from notifications.outbox import queue_notifications_on_commit
-    from notifications.webhooks.outbox import queue_webhook_deliveries_on_commit
-    from sla.tracking import mark_clocks_on_commit
-    from tasks.signals import task_event_recorded
+    """Connect the domain packages that follow task events (tasks never imports them), one
+    receiver per package for single events and one for events written in bulk: each receiver
+    only gathers work in the caller's transaction, and COMMIT_STEPS writes it."""
+    from broker.routing.wakeups import request_round_for_bulk_on_commit, request_round_on_commit
+    from notifications.outbox import queue_bulk_notifications_on_commit, queue_notifications_on_commit
+    from notifications.webhooks.outbox import (
+        queue_bulk_webhook_deliveries_on_commit,
+        queue_webhook_deliveries_on_commit,
+    )
+    from sla.tracking import mark_bulk_clocks_on_commit, mark_clocks_on_commit
+    from tasks.signals import task_event_recorded, task_events_recorded
     for receiver in (mark_clocks_on_commit, queue_notifications_on_commit,
                      queue_webhook_deliveries_on_commit, request_round_on_commit):
         task_event_recorded.connect(receiver, weak=False)  # blinker keeps one per receiver
+    for receiver in (mark_bulk_clocks_on_commit, queue_bulk_notifications_on_commit,
+                     queue_bulk_webhook_deliveries_on_commit, request_round_for_bulk_on_commit):
+        task_events_recorded.connect(receiver, weak=False)
     register_commit_steps()
 
 

@@ -23,11 +23,26 @@ NOTIFICATIONS = "outbox_pending"  # the key of the rows gathered for the commit 
 
 def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
     """Receiver of task_event_recorded: gather one outbox row per recipient of `event`, inserted
-    at commit by insert_notifications_in (routing's thousands of offers in one transaction batch
-    their inserts)."""
-    if event.type not in kinds.RECIPIENTS:
-        return
-    session = object_session(task) or db.session
+    at commit by insert_notifications_in."""
+    if event.type in kinds.RECIPIENTS:
+        session = object_session(task) or db.session
+        _gather(session, [(task, event, _recipients(session, task, event))])
+
+
+def queue_bulk_notifications_on_commit(session, recorded: list, **_):
+    """Receiver of task_events_recorded: the same rows for events written in bulk (a routing
+    round's offers), their recipients loaded in one query."""
+    addressed = [(task, event, _recipients(session, task, event))
+                 for task, event in recorded if event.type in kinds.RECIPIENTS]
+    user_ids = {user_id for *_, ids in addressed for user_id in ids}
+    # Held here so _gather finds them in the identity map (which holds objects weakly).
+    held = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    _gather(session, addressed)
+    del held
+
+
+def _recipients(session, task, event) -> list[int]:
+    """Who `event` concerns; `task` is a Task or a RecordedTask."""
     details = event.details or {}
 
     def resolve(role: str):
@@ -36,23 +51,31 @@ def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
         if role == "assignee":
             return [task.assignee_id]
         if role == "owner":
-            return [task.brief.owner_id]
+            return [task.owner_id]
         if role == "assignee_or_owner":
-            return [task.assignee_id or task.brief.owner_id]
+            return [task.assignee_id or task.owner_id]
         if role == "mentioned":
             return list(details.get("user_ids") or [])
         return _active_admin_ids(session)
 
-    for user_id in kinds.recipient_ids(event.type, event.actor_id, resolve):
-        user = session.get(User, user_id)  # usually in the identity map already: no query
-        if user is None or not user.active:
-            continue
-        urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
-        gathered(session, NOTIFICATIONS, list).append((task, event, {
-            "user_id": user.id, "kind": event.type, "urgent": urgent,
-            "state": QUEUED if urgent else IN_DIGEST, "created_at": event.at, "next_attempt_at": event.at,
-            "payload": {"title": task.title, "brief_id": task.brief_id,
-                     "details": kinds.kept_details(details)}}))
+    return kinds.recipient_ids(event.type, event.actor_id, resolve)
+
+
+def _gather(session, addressed: list):
+    """One outbox row per active recipient, kept for the commit step."""
+    pending = gathered(session, NOTIFICATIONS, list)
+    for task, event, user_ids in addressed:
+        for user_id in user_ids:
+            user = session.get(User, user_id)  # usually in the identity map already: no query
+            if user is None or not user.active:
+                continue
+            urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
+            pending.append((task, event, {
+                "user_id": user.id, "kind": event.type, "urgent": urgent,
+                "state": QUEUED if urgent else IN_DIGEST, "created_at": event.at,
+                "next_attempt_at": event.at,
+                "payload": {"title": task.title, "brief_id": task.brief_id,
+                            "details": kinds.kept_details(event.details)}}))
 
 
 def insert_notifications_in(session, pending: list):

@@ -40,6 +40,19 @@ def mark_clocks_on_commit(task, event=None, **_):
         entry["updated"] = event
 
 
+def mark_bulk_clocks_on_commit(session, recorded: list, **_):
+    """Receiver of task_events_recorded: mark the tasks of events written in bulk whose clocks
+    may move (a routing round's auto-accepted offers), loaded in one query."""
+    moving = [(task.id, event) for task, event in recorded if event.type in CLOCK_EVENTS]
+    if not moving:
+        return
+    with session.no_autoflush:
+        tasks = {t.id: t for t in session.scalars(
+            select(Task).where(Task.id.in_({task_id for task_id, _ in moving})))}
+    for task_id, event in moving:
+        mark_clocks_on_commit(tasks[task_id], event)
+
+
 def recompute_clocks_in(session, pending: dict):
     """Commit step: derive and store the clocks of every marked task, in the session's
     transaction (it may record events for the outbox's step, which runs after)."""

@@ -105,6 +105,11 @@ class Task(db.Model):
     def is_open(self) -> bool:
         return self.state not in CLOSED
 
+    @property
+    def owner_id(self) -> int:
+        """The brief's owner (subscribers read it as they read a RecordedTask's)."""
+        return self.brief.owner_id
+
 
 class TaskEvent(db.Model):
     """One line of a task's history; rows are only ever inserted."""

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
 
 from broker.bulk import insert_with_ids, update_rows
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
@@ -16,7 +15,7 @@ from tasks import lifecycle
 from tasks.eligibility import lasting_refusal, momentary_refusal
 from tasks.models import Brief, Task, TaskEvent, WorkType
 from tasks.queries import candidate, handed_off_by
-from tasks.signals import task_event_recorded
+from tasks.signals import RecordedTask, StoredEvent, task_event_recorded, task_events_recorded
 from tasks.vocabulary import DEFAULT_PRIORITY
 
 
@@ -193,29 +192,14 @@ class RoutedOffer:
     auto_accept: bool = False
 
 
-@dataclass(frozen=True)
-class StoredEvent:
-    """A task event written in bulk, as its subscribers read it: already stored, so not one ORM
-    object each (building thousands of TaskEvents cost a routing round a tenth of its time)."""
-
-    id: int
-    task_id: int
-    type: str
-    from_state: str | None
-    to_state: str | None
-    actor_id: int | None
-    at: datetime
-    details: dict
-
-
-def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
+def place_offers(offers: list[RoutedOffer], now: datetime) -> list[RecordedTask]:
     """Offer each task to its routed specialist, inside the routing round's transaction.
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set; tasks no longer queued are skipped. Specialists who
     auto-accept go straight to in_progress. Thousands of offers are written as one UPDATE and
     one INSERT of events (broker.bulk; the ORM would send one versioned UPDATE per task and track
-    every event); subscribers still hear of each event.
+    every event); subscribers hear of all the events at once (task_events_recorded).
     """
     by_id = {o.task_id: o for o in offers}
     if not by_id:
@@ -226,22 +210,20 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[Task]:
     for task_id, version in queued:
         rows.append(_offer_row(task_id, version, by_id[task_id], now, events))
     _write_rows(rows)
-    # Read back as written (no per-attribute bookkeeping), for the subscribers; not the
-    # explanations just written.
-    placed = db.session.scalars(select(Task).where(Task.id.in_([r["b_id"] for r in rows]))
-                                .options(selectinload(Task.brief), defer(Task.routing))
-                                .execution_options(populate_existing=True)).all()
-    tasks = {task.id: task for task in placed}
-    # The people these events concern, loaded once: subscribers find them in the identity map
-    # (kept referenced here: the identity map holds objects weakly).
-    people = {o.specialist_id for o in offers} | {t.brief.owner_id for t in placed}
-    held = db.session.scalars(select(User).where(User.id.in_(people))).all()
     ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
+    placed = _recorded_tasks([row["b_id"] for row in rows])
     with db.session.no_autoflush:
-        for (task_id, row), id_ in zip(events, ids):
-            task_event_recorded.send(tasks[task_id], event=StoredEvent(id=id_, **row))
-    del held
-    return list(placed)
+        task_events_recorded.send(db.session(), recorded=[
+            (placed[task_id], StoredEvent(id=id_, **row)) for (task_id, row), id_ in zip(events, ids)])
+    return list(placed.values())
+
+
+def _recorded_tasks(task_ids: list[int]) -> dict[int, RecordedTask]:
+    """The tasks just written, as their subscribers read them (one plain query, no ORM objects)."""
+    rows = db.session.execute(select(Task.id, Task.title, Task.brief_id, Brief.owner_id,
+                                     Task.assignee_id, Task.state)
+                              .join(Brief, Brief.id == Task.brief_id).where(Task.id.in_(task_ids)))
+    return {row.id: RecordedTask(*row) for row in rows}
 
 
 def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, events: list) -> dict:

@@ -17,3 +17,9 @@ def request_round_on_commit(task, event, **_):
     something new to do."""
     if needs_a_round(event.from_state, event.to_state):
         request_on_commit(object_session(task) or db.session, ROUTE)
+
+
+def request_round_for_bulk_on_commit(session, recorded: list, **_):
+    """Receiver of task_events_recorded: the same for events written in bulk."""
+    if any(needs_a_round(event.from_state, event.to_state) for _, event in recorded):
+        request_on_commit(session, ROUTE)

@@ -27,18 +27,43 @@ class Pending:
 
 def queue_webhook_deliveries_on_commit(task: Task, event: TaskEvent, **_):
     """Receiver of task_event_recorded: note which endpoints want `event`; the rows are written
-    by insert_webhook_deliveries_in at commit (one query for the endpoints per transaction, so
-    a routing round's thousands of offers stay cheap)."""
+    by insert_webhook_deliveries_in at commit (one query for the endpoints per transaction)."""
     session = object_session(task) or db.session
+    pending = _pending(session)
+    wanted = _wanting(pending, event)
+    if wanted:
+        pending.events.append((task, event, webhook_type(event.type), wanted))
+
+
+def queue_bulk_webhook_deliveries_on_commit(session, recorded: list, **_):
+    """Receiver of task_events_recorded: the same for events written in bulk; the tasks whose
+    events some endpoint wants are loaded in one query (the payload reads each whole task)."""
+    pending = _pending(session)
+    wanting = [(task.id, event, wanted) for task, event in recorded
+               if (wanted := _wanting(pending, event))]
+    if not wanting:
+        return
+    with session.no_autoflush:
+        tasks = {t.id: t for t in session.scalars(
+            select(Task).where(Task.id.in_({task_id for task_id, _, _ in wanting})))}
+    pending.events.extend((tasks[task_id], event, webhook_type(event.type), wanted)
+                          for task_id, event, wanted in wanting)
+
+
+def _pending(session) -> Pending:
+    """This transaction's gathered work, with the endpoints read once."""
     pending = gathered(session, WEBHOOK_DELIVERIES, Pending)
     if pending.endpoints is None:
         with session.no_autoflush:
             pending.endpoints = session.execute(
                 select(WebhookEndpoint.id, WebhookEndpoint.events).order_by(WebhookEndpoint.id)).all()
+    return pending
+
+
+def _wanting(pending: Pending, event) -> list[int]:
+    """The endpoints that want `event`."""
     type_ = webhook_type(event.type)
-    wanted = [endpoint_id for endpoint_id, events in pending.endpoints if wants(events, type_)]
-    if wanted:
-        pending.events.append((task, event, type_, wanted))
+    return [endpoint_id for endpoint_id, events in pending.endpoints if wants(events, type_)]
 
 
 def insert_webhook_deliveries_in(session, pending: Pending):

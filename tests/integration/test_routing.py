@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from broker.extensions import db
 from broker.people.models import User
 from broker.routing.service import route_round
+from sla.models import SlaClock
 from tasks import lifecycle, services
 from tasks.models import Task, TaskEvent
 from tests.factories import logged_in
@@ -132,6 +133,10 @@ def test_auto_accepting_specialists_go_straight_to_work(app, make):
     assert (state, assignee, events) == ("in_progress", keen.id, ["created", "offered", "accepted"])
     with app.app_context():
         assert db.session.get(Task, task_id).accepted_at == POSTED
+        # The round's acceptance moves the SLA like any other: acknowledged at once.
+        clocks = dict(db.session.execute(select(SlaClock.target, SlaClock.met_at)
+                                         .where(SlaClock.task_id == task_id, SlaClock.cycle == 0)).all())
+        assert clocks["ack"] == POSTED
 
 
 def test_cancelled_and_claimed_tasks_are_left_alone(app, make):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from broker.extensions import db
+from broker.routing.service import route_round
 from broker.timeutil import utcnow
 from notifications.models import Notification
 from tests.webhook_helpers import deliver, deliveries, endpoint_row, events_of, live_a_brief, register
@@ -81,6 +82,31 @@ def test_only_the_events_an_endpoint_asked_for(app, make, receiver):
     live_a_brief(app, make, manager, ana, NOW)
     deliver(app, NOW + timedelta(minutes=30))
     assert [t for _, t in _received(receiver)] == ["task.accepted", "task.approved"]
+
+
+def test_a_routing_rounds_offers_arrive_in_order_with_each_task_as_the_round_left_it(
+        app, make, receiver):
+    admin, manager = make.user("admin"), make.user("manager")
+    always = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    ana = make.specialist({"premiere_pro": 4}, hours=always, capacity=1)
+    bo = make.specialist({"premiere_pro": 4}, hours=always, capacity=1, auto_accept=True)
+    _, receiver.secret = register(app, admin, receiver.url())
+    _, task_ids = make.brief(manager, n_tasks=2, now=NOW)
+    with app.app_context():
+        assert route_round(NOW + timedelta(minutes=1)).offered == 2
+        db.session.remove()
+    deliver(app, NOW + timedelta(minutes=2))
+    got = {task_id: [] for task_id in task_ids}
+    for delivered in receiver.delivered():
+        got[delivered["json"]["task"]["id"]].append(delivered["json"])
+    assert all(r["verified"] for r in receiver.received)
+    for task_id in task_ids:
+        assert [p["id"] for p in got[task_id]] == [i for i, _ in events_of(app, task_id)]
+    by_person = {p[-1]["task"]["assignee_id"]: [(e["type"], e["task"]["state"]) for e in p]
+                 for p in got.values()}
+    assert by_person == {
+        ana.id: [("task.created", "queued"), ("task.offered", "offered")],
+        bo.id: [("task.created", "queued"), ("task.offered", "offered"), ("task.accepted", "in_progress")]}
 
 
 def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(app, make, receiver):
