@@ -31,14 +31,12 @@ def queue_notifications_on_commit(task: Task, event: TaskEvent, **_):
 
 def queue_bulk_notifications_on_commit(session, recorded: list, **_):
     """Receiver of task_events_recorded: the same rows for events written in bulk (a routing
-    round's offers), their recipients loaded in one query."""
+    round's offers), their recipients read in one query."""
     addressed = [(task, event, _recipients(session, task, event))
                  for task, event in recorded if event.type in kinds.RECIPIENTS]
     user_ids = {user_id for *_, ids in addressed for user_id in ids}
-    # Held here so _gather finds them in the identity map (which holds objects weakly).
-    held = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
-    _gather(session, addressed)
-    del held
+    people = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    _gather(session, addressed, {user.id: _urgent_kinds(user) for user in people})
 
 
 def _recipients(session, task, event) -> list[int]:
@@ -61,21 +59,32 @@ def _recipients(session, task, event) -> list[int]:
     return kinds.recipient_ids(event.type, event.actor_id, resolve)
 
 
-def _gather(session, addressed: list):
-    """One outbox row per active recipient, kept for the commit step."""
+def _gather(session, addressed: list, urgent_of: dict | None = None):
+    """One outbox row per active recipient, kept for the commit step. `urgent_of` holds each
+    recipient's urgent kinds (None: inactive) as far as known; the others are looked up once."""
+    urgent_of = {} if urgent_of is None else urgent_of
     pending = gathered(session, NOTIFICATIONS, list)
     for task, event, user_ids in addressed:
+        details = kinds.kept_details(event.details)
         for user_id in user_ids:
-            user = session.get(User, user_id)  # usually in the identity map already: no query
-            if user is None or not user.active:
+            if user_id not in urgent_of:
+                urgent_of[user_id] = _urgent_kinds(session.get(User, user_id))
+            urgent_kinds = urgent_of[user_id]
+            if urgent_kinds is None:
                 continue
-            urgent = event.type in kinds.urgent_kinds(user.urgent_kinds)
+            urgent = event.type in urgent_kinds
             pending.append((task, event, {
-                "user_id": user.id, "kind": event.type, "urgent": urgent,
+                "user_id": user_id, "kind": event.type, "urgent": urgent,
                 "state": QUEUED if urgent else IN_DIGEST, "created_at": event.at,
                 "next_attempt_at": event.at,
-                "payload": {"title": task.title, "brief_id": task.brief_id,
-                            "details": kinds.kept_details(event.details)}}))
+                "payload": {"title": task.title, "brief_id": task.brief_id, "details": details}}))
+
+
+def _urgent_kinds(user: User | None) -> frozenset | None:
+    """The kinds a user wants at once, or None for nobody to notify (unknown or inactive)."""
+    if user is None or not user.active:
+        return None
+    return frozenset(kinds.urgent_kinds(user.urgent_kinds))
 
 
 def insert_notifications_in(session, pending: list):
