@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from broker.errors import InvalidInput
 from broker.extensions import db
-from broker.people.models import SpecialistProfile, TimeOff, User
+from broker.people.models import User
 from broker.planning.engine_bridge import to_utc
 from broker.planning.scenario import Behaviour, Manager, Person, Routing, Scenario, Sla, Workload
 from broker.planning.workload import DEFAULT_SKILLS
-from broker.routing.store import verified_skills
+from broker.routing.store import active_team, time_off_ahead, verified_skills
 from broker.worktime.public_holidays import holiday_dates
 from sla.models import BusinessCalendar, SlaPolicy
 from tasks.models import Brief, Task, TaskEvent
@@ -52,16 +52,8 @@ def live_scenario(now: datetime, config: dict | None = None) -> Scenario:
 def team(now: datetime) -> tuple:
     """Active specialists as scenario people (time off still to come included)."""
     skills = verified_skills()  # what routing counts: verified levels only
-    off: dict = defaultdict(list)
-    for uid, start, end in db.session.execute(
-            select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
-        off[uid].append((start, end))
-    rows = db.session.execute(
-        select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept,
-               SpecialistProfile.country, SpecialistProfile.subdivision)
-        .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
-        .where(User.active.is_(True), SpecialistProfile.active.is_(True)).order_by(User.id))
+    off = time_off_ahead(now)
+    rows = active_team()
     return tuple(Person(r.name, r.timezone, r.working_hours or {}, r.capacity, skills[r.id],
                         r.auto_accept, tuple(sorted(off[r.id])),
                         holiday_dates(r.country, r.subdivision, now.date())) for r in rows)

@@ -97,18 +97,9 @@ def _manager_weeks(owner_ids: set, config: dict) -> dict:
 
 def specialists(now: datetime) -> list[SpecialistInput]:
     """Active specialists with their skills, hours, time off, load, briefs and on-time record."""
-    people = db.session.execute(
-        select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
-               SpecialistProfile.capacity, SpecialistProfile.auto_accept, SpecialistProfile.hourly_cost,
-               SpecialistProfile.country, SpecialistProfile.subdivision)
-        .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
-        .where(User.active.is_(True), SpecialistProfile.active.is_(True))
-        .order_by(User.id)).all()
+    people = active_team()
     skills, proposed = skill_levels()
-    off: dict = defaultdict(list)
-    for uid, start, end in db.session.execute(
-            select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
-        off[uid].append((start, end))
+    off = time_off_ahead(now)
     load, briefs, record = _loads(), _briefs_held(), _records()
     places = HolidaysOfRound(now)
     return [SpecialistInput(
@@ -123,6 +114,27 @@ def specialists(now: datetime) -> list[SpecialistInput]:
         hourly_cost=None if p.hourly_cost is None else float(p.hourly_cost),
         proposed=proposed.get(p.id, {}))
         for p in people]
+
+
+def active_team() -> list:
+    """The active specialists' rows (id, name, timezone, working_hours, capacity, auto_accept,
+    hourly_cost, country, subdivision), by id: whom routing and planning count on."""
+    return db.session.execute(
+        select(User.id, User.name, User.timezone, SpecialistProfile.working_hours,
+               SpecialistProfile.capacity, SpecialistProfile.auto_accept, SpecialistProfile.hourly_cost,
+               SpecialistProfile.country, SpecialistProfile.subdivision)
+        .join(SpecialistProfile, SpecialistProfile.user_id == User.id)
+        .where(User.active.is_(True), SpecialistProfile.active.is_(True))
+        .order_by(User.id)).all()
+
+
+def time_off_ahead(now: datetime) -> dict:
+    """{specialist id: [(starts_at, ends_at)]} of the time off not over at `now`."""
+    off: dict = defaultdict(list)
+    for uid, start, end in db.session.execute(
+            select(TimeOff.specialist_id, TimeOff.starts_at, TimeOff.ends_at).where(TimeOff.ends_at > now)):
+        off[uid].append((start, end))
+    return off
 
 
 def verified_skills() -> dict:
