@@ -127,8 +127,8 @@ def available_task_ids(actor: User, now: datetime) -> list[int]:
 def handed_off_by(user_id: int):
     """The ids of tasks this person handed off: they wait for someone else (routing never
     offers them back either), so neither the pick list nor a claim gives them back."""
-    return select(TaskEvent.task_id).where(TaskEvent.type == "handed_off",
-                                           TaskEvent.actor_id == user_id)
+    return select(TaskEvent.task_id).where(TaskEvent.actor_id == user_id,
+                                           TaskEvent.type == lifecycle.ACTIONS["handoff"].event)
 
 
 def available_tasks(actor: User, now: datetime) -> list[Task]:
