@@ -264,7 +264,7 @@ def time_rounds(name: str, url: str, repeat: int) -> dict:
     finally:
         if name == "postgresql":
             _admin(f"drop database if exists {snapshot} with (force)")
-    return {"round_s": best, "round_cpu": best_cpu, "round": outcome, "round_repeat": repeat}
+    return {"round_s": best, "round_cpu": best_cpu, "round": outcome, "repeat": repeat}
 
 
 def _snapshot(name: str, url: str) -> str:
@@ -377,8 +377,8 @@ def report_growth(runs: list):
 
 
 def report(results: list):
-    print(f"\n| backend | engine alone (best of {results[0]['round_repeat']}) "
-          f"| end-to-end round (best of {results[0]['round_repeat']}) "
+    print(f"\n| backend | engine alone (best of {results[0]['repeat']}) "
+          f"| end-to-end round (best of {results[0]['repeat']}) "
           "| round / engine "
           "| offered | waiting |")
     print("| --- | --- | --- | --- | --- | --- |")
