@@ -19,6 +19,7 @@ from sla.clocks import CLOCK_FIELDS, Policy, TaskFacts, clock_start, compute_clo
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from tasks.lifecycle import OPEN, PENDING
 from tasks.models import Task, TaskEvent
+from tasks.queries import tasks_by_id
 
 CLOCKS = "sla_pending_tasks"  # the key of the work gathered for the commit step
 # Events that can move a clock (the others, such as offers and their expiry, cannot): a routing
@@ -46,9 +47,7 @@ def mark_bulk_clocks_on_commit(session, recorded: list, **_):
     moving = [(task.id, event) for task, event in recorded if event.type in CLOCK_EVENTS]
     if not moving:
         return
-    with session.no_autoflush:
-        tasks = {t.id: t for t in session.scalars(
-            select(Task).where(Task.id.in_({task_id for task_id, _ in moving})))}
+    tasks = tasks_by_id({task_id for task_id, _ in moving})
     for task_id, event in moving:
         mark_clocks_on_commit(tasks[task_id], event)
 

@@ -138,8 +138,15 @@ def available_tasks(actor: User, now: datetime) -> list[Task]:
 
 def tasks_in_order(ids: list[int], *options) -> list[Task]:
     """The tasks with these ids, in the order given, in one query."""
-    found = {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*options))}
+    found = tasks_by_id(ids, *options)
     return [found[i] for i in ids if i in found]
+
+
+def tasks_by_id(ids, *options) -> dict[int, Task]:
+    """The tasks with these ids, by id, in one query (no autoflush: subscribers load them in the
+    middle of a bulk write)."""
+    with db.session.no_autoflush:
+        return {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*options))}
 
 
 def state_counts(brief_ids) -> dict[int, dict[str, int]]:

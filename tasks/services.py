@@ -220,10 +220,9 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[RecordedTask]
 
 def _recorded_tasks(task_ids: list[int]) -> dict[int, RecordedTask]:
     """The tasks just written, as their subscribers read them (one plain query, no ORM objects)."""
-    rows = db.session.execute(select(Task.id, Task.title, Task.brief_id, Brief.owner_id,
-                                     Task.assignee_id, Task.state)
+    rows = db.session.execute(select(Task.id, Task.title, Task.brief_id, Brief.owner_id, Task.assignee_id)
                               .join(Brief, Brief.id == Task.brief_id).where(Task.id.in_(task_ids)))
-    return {row.id: RecordedTask(*row) for row in rows}
+    return {row.id: RecordedTask(**row._mapping) for row in rows}
 
 
 def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, events: list) -> dict:

@@ -25,7 +25,6 @@ class RecordedTask:
     brief_id: int
     owner_id: int
     assignee_id: int | None
-    state: str
 
 
 @dataclass(frozen=True)

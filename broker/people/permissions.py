@@ -171,9 +171,8 @@ def may_post_template(actor, owner_id: int) -> bool:
     return owner_id == actor.id and may(actor, POST_BRIEFS)
 
 
-def may_save_as_template(actor, owner_id: int) -> bool:
-    """Keep a brief as a template: its owner, if they may post briefs (tasks/templates.py)."""
-    return owner_id == actor.id and may(actor, POST_BRIEFS)
+# Keep a brief as a template: the same rule, its owner if they may post briefs.
+may_save_as_template = may_post_template
 
 
 def template_scope(actor) -> Scope:
@@ -191,8 +190,9 @@ def report_scope(actor) -> Scope:
         return Scope(everything=True)
     if may(actor, READ_BRIEFS):
         return Scope(owner_id=actor.id)
-    if leads(actor) is not None:
-        return Scope(partner=leads(actor))
+    partner = leads(actor)
+    if partner is not None:
+        return Scope(partner=partner)
     return Scope(assignee_id=actor.id)
 
 

@@ -13,6 +13,7 @@ from notifications.models import QUEUED
 from notifications.webhooks.events import event_payload, wants, webhook_type
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tasks.models import Task, TaskEvent
+from tasks.queries import tasks_by_id
 
 WEBHOOK_DELIVERIES = "webhook_deliveries_pending"  # the key of the work gathered for the step
 
@@ -43,9 +44,7 @@ def queue_bulk_webhook_deliveries_on_commit(session, recorded: list, **_):
                if (wanted := _wanting(pending, event))]
     if not wanting:
         return
-    with session.no_autoflush:
-        tasks = {t.id: t for t in session.scalars(
-            select(Task).where(Task.id.in_({task_id for task_id, _, _ in wanting})))}
+    tasks = tasks_by_id({task_id for task_id, _, _ in wanting})
     pending.events.extend((tasks[task_id], event, webhook_type(event.type), wanted)
                           for task_id, event, wanted in wanting)
 
