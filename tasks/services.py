@@ -185,8 +185,8 @@ def offer(task_id: int, specialist: User, expires_at: datetime, now: datetime,
 class RoutedOffer:
     """One offer decided by a routing round."""
 
-    task_id: int
-    specialist_id: int
+    task: RecordedTask  # the queued task as the round read it, its assignee the one routed to
+    version: int        # its version as read: the write checks nobody changed it since
     expires_at: datetime
     note: dict  # the decision's explanation, kept on the task
     auto_accept: bool = False
@@ -196,46 +196,38 @@ def place_offers(offers: list[RoutedOffer], now: datetime) -> list[RecordedTask]
     """Offer each task to its routed specialist, inside the routing round's transaction.
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
-    and capacity for the whole set; tasks no longer queued are skipped. Specialists who
-    auto-accept go straight to in_progress. Thousands of offers are written as one UPDATE and
-    one INSERT of events (broker.bulk; the ORM would send one versioned UPDATE per task and track
-    every event); subscribers hear of all the events at once (task_events_recorded).
+    and capacity for the whole set, from the rows it read; a task changed since (its version
+    moved) makes the round a Conflict. Specialists who auto-accept go straight to in_progress.
+    Thousands of offers are written as one UPDATE and one INSERT of events (broker.bulk; the
+    ORM would send one versioned UPDATE per task and track every event); subscribers hear of
+    all the events at once (task_events_recorded).
     """
-    by_id = {o.task_id: o for o in offers}
-    if not by_id:
+    if not offers:
         return []
-    queued = db.session.execute(select(Task.id, Task.version).where(
-        Task.id.in_(by_id), Task.state == lifecycle.QUEUED)).all()
     rows, events = [], []
-    for task_id, version in queued:
-        rows.append(_offer_row(task_id, version, by_id[task_id], now, events))
+    for offer in offers:
+        rows.append(_offer_row(offer, now, events))
     _write_rows(rows)
     ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
-    placed = _recorded_tasks([row["b_id"] for row in rows])
+    placed = {offer.task.id: offer.task for offer in offers}
     with db.session.no_autoflush:
         task_events_recorded.send(db.session(), recorded=[
             (placed[task_id], StoredEvent(id=id_, **row)) for (task_id, row), id_ in zip(events, ids)])
     return list(placed.values())
 
 
-def _recorded_tasks(task_ids: list[int]) -> dict[int, RecordedTask]:
-    """The tasks just written, as their subscribers read them (one plain query, no ORM objects)."""
-    rows = db.session.execute(select(Task.id, Task.title, Task.brief_id, Brief.owner_id, Task.assignee_id)
-                              .join(Brief, Brief.id == Task.brief_id).where(Task.id.in_(task_ids)))
-    return {row.id: RecordedTask(**row._mapping) for row in rows}
-
-
-def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, events: list) -> dict:
+def _offer_row(routed: RoutedOffer, now: datetime, events: list) -> dict:
     """The row's new values and its events (appended to `events`) for one offer."""
-    values = {"state": lifecycle.OFFERED, "assignee_id": routed.specialist_id,
+    task_id, specialist_id = routed.task.id, routed.task.assignee_id
+    values = {"state": lifecycle.OFFERED, "assignee_id": specialist_id,
               "offer_expires_at": routed.expires_at, "accepted_at": None,
-              "routing": routed.note, "version": version + 1}
-    steps = [("offer", {"specialist_id": routed.specialist_id,
+              "routing": routed.note, "version": routed.version + 1}
+    steps = [("offer", {"specialist_id": specialist_id,
                         "expires_at": routed.expires_at.isoformat(),
                         "summary": routed.note.get("summary")})]
     if routed.auto_accept:
         values.update(state=lifecycle.IN_PROGRESS, offer_expires_at=None, accepted_at=now)
-        steps.append(("accept", {"specialist_id": routed.specialist_id, "auto_accept": True}))
+        steps.append(("accept", {"specialist_id": specialist_id, "auto_accept": True}))
     state = lifecycle.QUEUED
     for action, details in steps:
         target = lifecycle.next_state(state, action)
@@ -243,7 +235,7 @@ def _offer_row(task_id: int, version: int, routed: RoutedOffer, now: datetime, e
                                  "from_state": state, "to_state": target, "actor_id": None,
                                  "at": now, "details": details}))
         state = target
-    return {"b_id": task_id, "b_version": version, **values}
+    return {"b_id": task_id, "b_version": routed.version, **values}
 
 
 def _write_rows(rows: list[dict]):

@@ -18,6 +18,7 @@ from broker.routing.round_data import Candidate, Decision, Weights
 from broker.timeutil import to_utc
 from broker.unit_of_work import commit, transaction
 from tasks.services import RoutedOffer, note_waiting, place_offers
+from tasks.signals import RecordedTask
 
 
 @dataclass
@@ -50,13 +51,13 @@ def _route_round(now: datetime, config: dict | None) -> RoundResult:
     db.session.add(record)
     db.session.flush()  # on SQLite this takes the write lock before anything is read
     store.lock_round(is_postgres)
-    tasks, notes = store.queued_tasks(now, config, is_postgres)
+    tasks, rows = store.queued_tasks(now, config, is_postgres)
     people = store.specialists(now)
     engine_started = time.perf_counter()
     rnd = Round(people, tasks, now, Weights.from_config(config.get("ROUTING_WEIGHTS")))
     decisions = assign_round(rnd)
     engine_seconds = time.perf_counter() - engine_started
-    offers, waiting = _outcomes(rnd, decisions, notes, config)
+    offers, waiting = _outcomes(rnd, decisions, rows, config)
     placed = place_offers(offers, now)
     note_waiting(waiting)
     record.queued, record.offered = len(tasks), len(placed)
@@ -69,22 +70,25 @@ def _route_round(now: datetime, config: dict | None) -> RoundResult:
     return result
 
 
-def _outcomes(rnd: Round, decisions, notes: dict, config: dict):
-    """The offers to place, and the waiting notes that changed since the last round."""
+def _outcomes(rnd: Round, decisions, rows: dict, config: dict):
+    """The offers to place, and the waiting notes that changed since the last round (`rows`:
+    the queued rows read, by task id)."""
     explainer = Explainer(rnd)
     minutes = config["ROUTING_OFFER_MINUTES"]
     priority = {t.id: t.priority for t in rnd.tasks}
     offers, waiting = [], {}
     for decision in decisions:
         if decision.specialist_id is None:
-            if notes.get(decision.task_id) != decision.reason:
+            if rows[decision.task_id].reason != decision.reason:
                 waiting[decision.task_id] = explainer.explain(decision)
             continue
         pos, starts = decision.candidates[0].position, decision.candidates[0].starts
         # An offer to someone off work runs from the start of their day, not from now.
         expires_at = rnd.now + timedelta(hours=starts, minutes=minutes[priority[decision.task_id]])
-        offers.append(RoutedOffer(decision.task_id, decision.specialist_id, expires_at,
-                                  explainer.explain(decision), rnd.specialists[pos].auto_accept))
+        row = rows[decision.task_id]
+        offers.append(RoutedOffer(
+            RecordedTask(row.id, row.title, row.brief_id, row.owner_id, decision.specialist_id),
+            row.version, expires_at, explainer.explain(decision), rnd.specialists[pos].auto_accept))
     return offers, waiting
 
 

@@ -36,13 +36,15 @@ def lock_round(is_postgres: bool):
 
 def queued_tasks(now: datetime, config: dict, is_postgres: bool,
                  only: set | None = None) -> tuple[list[TaskInput], dict]:
-    """Queued tasks as routing inputs (skipping rows another transaction holds) and the reason
-    each was last said to wait, by id (of the tasks in `only`, when given). A task's target is
-    its hard due date, else its SLA turnaround due instant, else a default per priority
+    """Queued tasks as routing inputs (skipping rows another transaction holds) and, by id, the
+    row each came from (of the tasks in `only`, when given): the reason it was last said to
+    wait, and the version, title and owner an offer is written and announced with (the round
+    holds these rows, so they cannot change before it writes). A task's target is its hard due
+    date, else its SLA turnaround due instant, else a default per priority
     (ROUTING_DEFAULT_TARGET_HOURS)."""
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
-                    Task.due_at, Task.created_at, Task.needs_manager_overlap,
+                    Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.version, Task.title,
                     Task.routing["reason"].as_string().label("reason"),  # not the whole explanation
                     Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
              .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
@@ -64,7 +66,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
         created_at=r.created_at, target_source=_target_source(r),
         needs_overlap=r.needs_manager_overlap, manager_week=managers.get(r.owner_id),
         excluded=frozenset(passed.get(r.id, ()))) for r in rows]
-    return tasks, {r.id: r.reason for r in rows}
+    return tasks, {r.id: r for r in rows}
 
 
 def _target_source(row) -> str:
