@@ -39,7 +39,7 @@ class Round:
                  now: datetime, weights: Weights = Weights()):
         self.specialists, self.tasks, self.now = specialists, tasks, now
         self.weights = np.array([getattr(weights, f) for f in FACTORS])
-        self.weighted = self.weights != 0  # a factor off (cost, by default) leaves the sums as they were
+        self.weighted = _columns(self.weights != 0)  # a factor off (cost, by default) leaves the sums as they were
         self.position = {s.id: i for i, s in enumerate(specialists)}
         self._order: list | None = None
         self._people_arrays(specialists, now)
@@ -198,7 +198,8 @@ class Round:
         factors[:, 6] = self.overlap[self.manager[t], j]
         factors[:, 7] = self.cheap[j]
         # The weighted columns of a column-major array: the same BLAS call as ever (with a
-        # row-major one the last bit of some totals changes, and with it some flows' choices).
+        # row-major one the last bit of some totals changes, and with it some flows' choices);
+        # a run of columns is a view, where a mask would copy the matrix first.
         total = factors[:, self.weighted] @ self.weights[self.weighted]
         return Scored(total, factors, self.start[j], finishes, target)
 
@@ -225,6 +226,15 @@ class Round:
                 np.array([_microseconds(t.target_at) for t in tasks], dtype=np.int64),
                 self.rank)).tolist()
         return list(self._order)
+
+
+def _columns(mask: np.ndarray):
+    """The True columns of `mask` as a slice when they are one run (indexing by a slice gives a
+    view), else as the mask itself."""
+    on = np.flatnonzero(mask)
+    if len(on) and on[-1] - on[0] + 1 == len(on):
+        return slice(int(on[0]), int(on[-1]) + 1)
+    return mask
 
 
 class SkillsAsked:
