@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from threadpoolctl import ThreadpoolController
 
 from broker.routing.engine import Round
 from broker.routing.round_data import Candidate, Decision
@@ -31,6 +32,9 @@ SHORTLIST = 160    # most specialists a task of a skill signature is scored agai
 CLASS_WORTH = 20.0  # more than any one task's score can be (the weights sum to 12)
 SCALE = 100        # scores become integer costs in hundredths (fewer cost-scaling phases)
 FILL_BATCH = 256   # waiting tasks fill_waiting scores together
+# OpenBLAS's own threads gain the round's one matrix-vector product nothing and then spin,
+# burning a second core (a third more CPU than the round's work): one thread does it as fast.
+BLAS = ThreadpoolController()
 BANDS = 256        # value bands _contenders counts each group's entries in
 
 
@@ -48,7 +52,7 @@ class Plan:
 
 def assign_round(rnd: Round) -> list[Decision]:
     """Decide the whole round: who is offered each task, or why it waits."""
-    with collector_paused():
+    with collector_paused(), BLAS.limit(limits=1, user_api="blas"):
         t, j, value = eligible_pairs(rnd)
         task_rank = _rank_within(t, value, below=np.full(len(t), ALTERNATIVES))
         plan = empty_plan(rnd, t, j, task_rank)
