@@ -25,8 +25,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-# JSON columns are written by orjson whatever engine options a config passes (tests pass their own).
-db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_columns.dumps})
+# JSON columns are written and read by orjson whatever engine options a config passes (tests
+# pass their own).
+db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": json_columns.dumps,
+                                                  "json_deserializer": json_columns.loads})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
