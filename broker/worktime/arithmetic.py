@@ -9,6 +9,7 @@ spring-forward night is 03:30 new time).
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 
 from broker.timeutil import to_utc
 from broker.timeutil import zone as tz_zone
@@ -63,6 +64,13 @@ def _local_instant(day: date, minute: int, zone) -> datetime:
     return wall.astimezone(UTC)
 
 
+@lru_cache(maxsize=16384)
+def _day_spans(day: date, spans: tuple, zone) -> tuple:
+    """A local day's spans (minutes after its midnight) as UTC instants: the same few days,
+    calendars and zones come up for every task of a round and every clock of a sweep."""
+    return tuple((_local_instant(day, s, zone), _local_instant(day, e, zone)) for s, e in spans)
+
+
 def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Weekly spans in UTC, in order, from the one running at `start` onwards (holidays dropped)."""
     zone = tz_zone(week.tz)
@@ -71,8 +79,7 @@ def _weekly_spans(week: WorkWeek, start: datetime) -> Iterator[tuple[datetime, d
     while idle < HORIZON_DAYS:
         idle += 1
         if day not in week.holidays:
-            for s, e in week._days[day.weekday()]:
-                span_start, span_end = _local_instant(day, s, zone), _local_instant(day, e, zone)
+            for span_start, span_end in _day_spans(day, week._days[day.weekday()], zone):
                 if span_end > start:
                     idle = 0
                     yield max(span_start, start), span_end
