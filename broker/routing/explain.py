@@ -34,6 +34,7 @@ class Explainer:
         self._index = {t.id: i for i, t in enumerate(rnd.tasks)}
         self._decided_at = rnd.now.isoformat()
         self._weights = [float(w) for w in rnd.weights]
+        self._anyone_away = bool((rnd.holiday & ~rnd.off_now).any())
 
     def explain(self, decision: Decision) -> dict:
         task = self._tasks[decision.task_id]
@@ -55,7 +56,7 @@ class Explainer:
         """Qualified specialists left out because today is a public holiday where they live
         (the same for every task of a skill signature)."""
         index = self._index.get(task_id)
-        if index is None:
+        if index is None or not self._anyone_away:
             return []
         rnd = self.rnd
         sig = int(rnd.sig[index])
@@ -72,11 +73,13 @@ class Explainer:
         if pos not in self._starts:
             self._starts[pos] = (self.now + timedelta(hours=entry.starts)).isoformat()
         finishes_at, local = self._finish(entry.finishes, who.tz)
+        rounded = self._rounded
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
-            "factors": dict(zip(FACTORS, map(self._round, entry.factors))),
-            "availability": self.availability(pos),
+            "factors": dict(zip(FACTORS, [rounded[v] if v in rounded else self._round(v)
+                                          for v in entry.factors])),
+            "availability": self._availability.get(pos) or self.availability(pos),
             "starts_at": self._starts[pos],
             "finishes_at": finishes_at,
             "finish": f"projected finish {local} local, "
