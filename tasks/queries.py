@@ -131,6 +131,13 @@ def handed_off_by(user_id: int):
                                            TaskEvent.type == lifecycle.ACTIONS["handoff"].event)
 
 
+def handed_off_waiting(user_id: int) -> int:
+    """How many tasks this person handed off still wait in the queue (their pick list leaves
+    them out, so its page says why they are missing)."""
+    return db.session.scalar(select(func.count()).select_from(Task).where(
+        Task.state == lifecycle.QUEUED, Task.id.in_(handed_off_by(user_id))))
+
+
 def available_tasks(actor: User, now: datetime) -> list[Task]:
     """Queued tasks this specialist could claim now, most urgent first."""
     return tasks_in_order(available_task_ids(actor, now))

@@ -103,7 +103,8 @@ def available():
     rows = queries.tasks_in_order(shown, selectinload(Task.brief))
     waiting = None if ids else momentary_refusal(queries.candidate(current_user), now)
     return render_template("specialist/available.html", tasks=rows, waiting=waiting, page=page,
-                           more=len(ids) > page * AVAILABLE_PAGE, total=len(ids))
+                           more=len(ids) > page * AVAILABLE_PAGE, total=len(ids),
+                           handed_off=queries.handed_off_waiting(current_user.id))
 
 
 @web.route("/tasks/<id:task_id>/claim", methods=["POST"])

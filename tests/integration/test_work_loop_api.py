@@ -244,6 +244,11 @@ def test_who_handed_a_task_off_cannot_pick_it_back(client, app, team):
     assert refused.status_code == 403 and "handed this task off" in refused.json["message"]
     with app.app_context():
         assert db.session.get(Task, t).state == "queued"
+    from tests.factories import logged_in
+    page = logged_in(app, s).get("/available").text
+    assert "1 task you handed off waits for someone else and is not listed." in page
+    assert f'id="task-{t}"' not in page
+    assert "handed off" not in logged_in(app, other).get("/available").text
     assert t in [task["id"] for task in client.get("/api/v1/tasks/available", headers=other.headers).json]
     assert step(client, t, "claim", other).status_code == 200
 
