@@ -41,6 +41,7 @@ from broker.routing.engine import Round  # noqa: E402
 from broker.routing.round_data import Weights  # noqa: E402
 from broker.routing.service import route_round  # noqa: E402
 from tasks.models import Brief, Task  # noqa: E402
+from tasks.vocabulary import PRIORITIES  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # a Tuesday
 ZONES = ["Asia/Manila", "Asia/Kolkata", "Europe/Warsaw", "Europe/Lisbon", "America/Bogota",
@@ -179,7 +180,13 @@ def round_robin(rnd, t, who, used, state):
     return j
 
 
-def optimum_total(rnd: Round, urgency_first: bool = True) -> tuple[float, int, float]:
+def by_priority(rnd: Round, positions) -> str:
+    """How many of the tasks at `positions` are urgent / high / normal / low (ranks 0-3)."""
+    counts = np.bincount(rnd.rank[np.asarray(positions, dtype=np.int64)], minlength=len(PRIORITIES))
+    return " / ".join(str(int(c)) for c in counts)
+
+
+def optimum_total(rnd: Round, urgency_first: bool = True) -> tuple[float, int, float, str]:
     """The best total over every (task, free place) pairing: linear_sum_assignment, maximised.
 
     With `urgency_first` (the round's own rule) a more urgent task never loses a place to a less
@@ -202,7 +209,8 @@ def optimum_total(rnd: Round, urgency_first: bool = True) -> tuple[float, int, f
     seconds = time.perf_counter() - start
     chosen = matrix[rows, cols]
     placed = chosen > 0
-    return float((chosen[placed] - bonus[rows[placed]] - 1e-6).sum()), int(placed.sum()), seconds
+    return (float((chosen[placed] - bonus[rows[placed]] - 1e-6).sum()), int(placed.sum()), seconds,
+            by_priority(rnd, rows[placed]))
 
 
 # --- end to end ----------------------------------------------------------------------------
@@ -237,11 +245,14 @@ def run_backend(name: str, url: str, data: dict, quality: bool, unconstrained: b
                 "first-fit": baseline_total(rnd, first_fit),
                 "round-robin": baseline_total(rnd, round_robin),
             }
-            total, count, lsa_seconds = optimum_total(rnd)
+            total, count, lsa_seconds, optimum_mix = optimum_total(rnd)
             result["quality"]["optimum, urgent first (linear_sum_assignment)"] = (total, count)
             result["lsa_s"] = lsa_seconds
+            index = {t.id: i for i, t in enumerate(rnd.tasks)}
+            result["mix"] = (by_priority(rnd, [index[d.task_id] for d in decisions
+                                               if d.specialist_id is not None]), optimum_mix)
             if unconstrained:
-                total, count, _ = optimum_total(rnd, urgency_first=False)
+                total, count, _, _ = optimum_total(rnd, urgency_first=False)
                 result["quality"]["optimum ignoring urgency (for reference)"] = (total, count)
         result.update(time_rounds(name, url, repeat))
     return result
@@ -395,6 +406,9 @@ def report(results: list):
         print("| --- | --- | --- | --- |")
         for name, (total, placed) in quality["quality"].items():
             print(f"| {name} | {total:.1f} | {placed} | {100 * total / best:.2f}% |")
+        engine_mix, optimum_mix = quality["mix"]
+        print(f"\nTasks placed by priority, urgent / high / normal / low: engine {engine_mix}, "
+              f"optimum {optimum_mix} (urgent first holds where the two match).")
         print(f"\n(linear_sum_assignment took {quality['lsa_s']:.1f} s)")
 
 

@@ -19,10 +19,10 @@ def hours(start, end, days=WEEKDAYS_ONLY):
     return {d: [[start, end]] for d in days}
 
 
-def person(id_, tz, start, end, skills=None, capacity=3, load=0, **extra):
+def person(id_, tz, start, end, skills=None, capacity=3, load=0, days=WEEKDAYS_ONLY, **extra):
     return SpecialistInput(id=id_, name=f"S{id_}", tz=tz, skills=skills or {"google_ads": 4},
                            capacity=capacity, load=load, queued_hours=extra.pop("queued", 0.0),
-                           week=WorkWeek(hours(start, end), tz), **extra)
+                           week=WorkWeek(hours(start, end, days), tz), **extra)
 
 
 def task(id_, priority="urgent", est=4.0, skills=(("google_ads", 3),), target_hours=8, **extra):
@@ -128,3 +128,20 @@ def test_rounds_with_nobody_or_nothing_decide_cleanly():
     over = person(2, "UTC", "00:00", "24:00", capacity=1, load=3)  # capacity lowered below load
     _, (decision,) = decide([over], [task(11)])
     assert decision.specialist_id is None and "1 at capacity" in decision.reason
+
+
+def test_urgency_holds_when_the_flow_was_given_too_few_arcs(monkeypatch):
+    """With one arc per task and per place the flow gives a loose low task a place that a high
+    task could have had, and the high task is left waiting with no free place; it takes that
+    place back, and the low tasks wait."""
+    import broker.routing.assign as assign
+    monkeypatch.setattr(assign, "ALTERNATIVES", 1)
+    monkeypatch.setattr(assign, "PER_PLACE", 1)
+    soonest = person(1, "America/New_York", "00:00", "24:00", days=WEEKDAYS, capacity=1)
+    later = [person(i, "Asia/Manila", "09:00", "18:00", capacity=1) for i in range(2, 7)]
+    high = [task(100 + i, "high", target_hours=6) for i in range(6)]
+    low = [task(200 + i, "low", target_hours=24 * 14) for i in range(6)]
+    rnd, decisions = decide([soonest, *later], high + low)
+    placed = {d.task_id for d in decisions if d.specialist_id is not None}
+    assert placed == {t.id for t in high}
+    assert all(d.reason for d in decisions if d.task_id >= 200)
