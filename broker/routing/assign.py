@@ -295,8 +295,14 @@ def honour_urgency(rnd: Round, plan: Plan):
     if not flagged.any():
         return
     nothing_used = np.zeros(len(rnd.specialists), dtype=np.int64)
+    # Places only ever go to more urgent tasks here, so `worst` only falls: a signature with no
+    # option left for a task stays without one for every later (no more urgent) task.
+    hopeless = np.zeros(len(rnd.qualified), dtype=bool)
     for t in rnd.order():
-        if plan.spec[t] >= 0 or not flagged[t]:
+        if plan.spec[t] >= 0 or not flagged[t] or hopeless[rnd.sig[t]]:
+            continue
+        if not np.any(rnd.qualified[rnd.sig[t]] & open_people & (worst > rnd.rank[t])):
+            hopeless[rnd.sig[t]] = True
             continue
         who = rnd.eligible(t, nothing_used)
         rows, places = np.nonzero(free[who] | (held[who] > rnd.rank[t]))
@@ -313,6 +319,7 @@ def honour_urgency(rnd: Round, plan: Plan):
             flagged[out] = True
         plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
         held[b, c], free[b, c] = rnd.rank[t], False
+        worst[b] = len(PRIORITY_RANK) if free[b].any() else held[b].max()
 
 
 def _fill_batch(rnd: Round, plan: Plan, batch, open_now, used, has_room, free):
