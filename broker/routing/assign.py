@@ -279,47 +279,40 @@ def honour_urgency(rnd: Round, plan: Plan):
     for are looked at one by one."""
     if not len(rnd.tasks) or not len(rnd.specialists):
         return
+    free_place = len(PRIORITY_RANK)  # ranks above every task's: a free place gives way first
     width = plan.occupant.shape[1]
     usable = np.arange(width)[None, :] < rnd.room[:, None]
     held = np.where(plan.occupant >= 0, rnd.rank[np.maximum(plan.occupant, 0)], -1)
     held[~usable] = -1
     free = (plan.occupant < 0) & usable
+    held[free] = free_place
     open_people = rnd.ready & (rnd.room > 0)
-    worst = np.where(free.any(axis=1), len(PRIORITY_RANK), held.max(axis=1, initial=-1))
-    # Per skill signature and rank: does some specialist qualify who has a free place or holds
-    # a task of a later rank?
-    can = np.stack([np.any(rnd.qualified & (open_people & (worst > r))[None, :], axis=1)
-                    for r in range(len(PRIORITY_RANK))], axis=1)
-    waiting = (plan.spec < 0) & (plan.eligible > 0)
-    flagged = waiting & can[rnd.sig, np.minimum(rnd.rank, len(PRIORITY_RANK) - 1)]
-    if not flagged.any():
-        return
+    worst = held.max(axis=1, initial=-1)  # the least urgent place each specialist could give
     nothing_used = np.zeros(len(rnd.specialists), dtype=np.int64)
     # Places only ever go to more urgent tasks here, so `worst` only falls: a signature with no
     # option left for a task stays without one for every later (no more urgent) task.
     hopeless = np.zeros(len(rnd.qualified), dtype=bool)
     for t in rnd.order():
-        if plan.spec[t] >= 0 or not flagged[t] or hopeless[rnd.sig[t]]:
+        sig, rank = rnd.sig[t], rnd.rank[t]
+        if plan.spec[t] >= 0 or not plan.eligible[t] or hopeless[sig]:
             continue
-        if not np.any(rnd.qualified[rnd.sig[t]] & open_people & (worst > rnd.rank[t])):
-            hopeless[rnd.sig[t]] = True
+        if not np.any(rnd.qualified[sig] & open_people & (worst > rank)):
+            hopeless[sig] = True
             continue
         who = rnd.eligible(t, nothing_used)
-        rows, places = np.nonzero(free[who] | (held[who] > rnd.rank[t]))
+        rows, places = np.nonzero(held[who] > rank)
         if not len(rows):
             continue
         j, k = who[rows], places
         value = rnd.score(np.full(len(j), t), j, k).total
-        given_way = np.where(free[j, k], len(PRIORITY_RANK), held[j, k])  # a free place first
-        best = np.lexsort((-value, -given_way))[0]
+        best = np.lexsort((-value, -held[j, k]))[0]
         b, c = int(j[best]), int(k[best])
         out = int(plan.occupant[b, c])
         if out >= 0:
             plan.spec[out] = plan.place[out] = -1
-            flagged[out] = True
         plan.spec[t], plan.place[t], plan.occupant[b, c] = b, c, t
-        held[b, c], free[b, c] = rnd.rank[t], False
-        worst[b] = len(PRIORITY_RANK) if free[b].any() else held[b].max()
+        held[b, c] = rank
+        worst[b] = held[b].max()
 
 
 def _fill_batch(rnd: Round, plan: Plan, batch, open_now, used, has_room, free):
