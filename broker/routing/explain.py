@@ -29,7 +29,7 @@ class Explainer:
         self._starts: dict = {}  # position -> starts_at, as written
         self._finishes: dict = {}  # (hours from now, zone) -> (finishes_at, local), as written
         self._away: dict = {}  # skill signature -> its qualified specialists on a holiday
-        self._rounded: dict = {}  # factor value -> as written (a round's factors repeat a lot)
+        self._rounded = _Rounded()  # factor value -> as written (a round's factors repeat a lot)
         self._tasks = {t.id: t for t in rnd.tasks}
         self._index = {t.id: i for i, t in enumerate(rnd.tasks)}
         self._decided_at = rnd.now.isoformat()
@@ -73,12 +73,10 @@ class Explainer:
         if pos not in self._starts:
             self._starts[pos] = (self.now + timedelta(hours=entry.starts)).isoformat()
         finishes_at, local = self._finish(entry.finishes, who.tz)
-        rounded = self._rounded
         return {
             "specialist_id": who.id, "name": who.name, "timezone": who.tz,
             "score": round(entry.score, 3), "full": entry.full,
-            "factors": dict(zip(FACTORS, [rounded[v] if v in rounded else self._round(v)
-                                          for v in entry.factors])),
+            "factors": dict(zip(FACTORS, map(self._rounded.__getitem__, entry.factors))),
             "availability": self._availability.get(pos) or self.availability(pos),
             "starts_at": self._starts[pos],
             "finishes_at": finishes_at,
@@ -86,13 +84,6 @@ class Explainer:
                       + (f"{margin:.1f} h before the target" if margin >= 0
                          else f"{-margin:.1f} h after the target"),
         }
-
-    def _round(self, value) -> float:
-        """A factor as written: to three places."""
-        rounded = self._rounded.get(value)
-        if rounded is None:
-            rounded = self._rounded[value] = round(float(value), 3)
-        return rounded
 
     def _finish(self, hours: float, tz: str) -> tuple[str, str]:
         """The projected finish as written and in local words; the finish table's quarter hours
@@ -163,6 +154,14 @@ class Explainer:
         first, second = decision.candidates[0], decision.candidates[1]
         gain = [(a - b) * w for a, b, w in zip(first.factors, second.factors, self._weights)]
         return gain[COST] > 0 and sum(gain) - gain[COST] <= 1e-9
+
+
+class _Rounded(dict):
+    """Factor values as written, to three places, each worked out once."""
+
+    def __missing__(self, value) -> float:
+        rounded = self[value] = round(float(value), 3)
+        return rounded
 
 
 def _local(at: datetime, tz: str, clock_only: bool = False) -> str:
