@@ -75,17 +75,16 @@ def _outcomes(rnd: Round, decisions, rows: dict, config: dict):
     the queued rows read, by task id)."""
     explainer = Explainer(rnd)
     minutes = config["ROUTING_OFFER_MINUTES"]
-    priority = {t.id: t.priority for t in rnd.tasks}
     offers, waiting = [], {}
     for decision in decisions:
+        row = rows[decision.task_id]
         if decision.specialist_id is None:
-            if rows[decision.task_id].reason != decision.reason:
+            if row.reason != decision.reason:
                 waiting[decision.task_id] = explainer.explain(decision)
             continue
         pos, starts = decision.candidates[0].position, decision.candidates[0].starts
         # An offer to someone off work runs from the start of their day, not from now.
-        expires_at = rnd.now + timedelta(hours=starts, minutes=minutes[priority[decision.task_id]])
-        row = rows[decision.task_id]
+        expires_at = rnd.now + timedelta(hours=starts, minutes=minutes[row.priority])
         offers.append(RoutedOffer(
             RecordedTask(row.id, row.title, row.brief_id, row.owner_id, decision.specialist_id),
             row.version, expires_at, explainer.explain(decision), rnd.specialists[pos].auto_accept))
