@@ -1,10 +1,11 @@
 """The outbox (one row per notification and recipient) and the record of digests sent."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
+from broker.json_columns import JSONText
 from broker.people.models import User
 from broker.timeutil import UTCDateTime, utcnow
 from tasks.models import Task, TaskEvent
@@ -27,7 +28,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20))
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    payload: Mapped[dict] = mapped_column(JSONText, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

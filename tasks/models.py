@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broker.extensions import db
+from broker.json_columns import JSONText
 from broker.people.models import User
 from broker.timeutil import UTCDateTime, utcnow
 from tasks.lifecycle import APPROVED, CLOSED, OPEN, QUEUED
@@ -86,7 +87,7 @@ class Task(db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating: Mapped[int | None] = mapped_column(Integer)
     # The latest routing decision about this task, with its explanation (written by routing).
-    routing: Mapped[dict | None] = mapped_column(JSON)
+    routing: Mapped[dict | None] = mapped_column(JSONText)
 
     brief: Mapped[Brief] = relationship(back_populates="tasks")
     assignee: Mapped[User | None] = relationship()
@@ -123,7 +124,7 @@ class TaskEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict] = mapped_column(JSONText, default=dict)
 
     task: Mapped[Task] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()

@@ -1,4 +1,5 @@
 """Brief and task commands: each one checks the rules, does the work and owns the transaction."""
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -192,27 +193,30 @@ class RoutedOffer:
     auto_accept: bool = False
 
 
-def place_offers(offers: list[RoutedOffer], now: datetime) -> list[RecordedTask]:
+def place_offers(chunks: Iterable[list[RoutedOffer]], now: datetime) -> list[RecordedTask]:
     """Offer each task to its routed specialist, inside the routing round's transaction.
 
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set, from the rows it read; a task changed since (its version
     moved) makes the round a Conflict. Specialists who auto-accept go straight to in_progress.
-    Thousands of offers are written as one UPDATE and one INSERT of events (broker.bulk; the
-    ORM would send one versioned UPDATE per task and track every event); subscribers hear of
-    all the events at once (task_events_recorded).
+    Each chunk of offers is written as one UPDATE and one INSERT of events (broker.bulk; the
+    ORM would send one versioned UPDATE per task and track every event) as soon as it comes
+    (the round words the next chunk meanwhile); subscribers hear of all the events at once
+    (task_events_recorded).
     """
-    if not offers:
-        return []
-    rows, events = [], []
-    for offer in offers:
-        rows.append(_offer_row(offer, now, events))
-    _write_rows(rows)
-    ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
-    placed = {offer.task.id: offer.task for offer in offers}
-    with db.session.no_autoflush:
-        task_events_recorded.send(db.session(), recorded=[
-            (placed[task_id], StoredEvent(id=id_, **row)) for (task_id, row), id_ in zip(events, ids)])
+    placed, recorded = {}, []
+    for offers in chunks:
+        rows, events = [], []
+        for offer in offers:
+            rows.append(_offer_row(offer, now, events))
+            placed[offer.task.id] = offer.task
+        _write_rows(rows)
+        ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
+        recorded += [(placed[task_id], StoredEvent(id=id_, **row))
+                     for (task_id, row), id_ in zip(events, ids)]
+    if recorded:
+        with db.session.no_autoflush:
+            task_events_recorded.send(db.session(), recorded=recorded)
     return list(placed.values())
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select, text
 
 from broker.extensions import db
+from broker.json_columns import text_field
 from broker.people.models import SpecialistProfile, SpecialistSkill, TimeOff, User
 from broker.people.skills import routing_level
 from broker.routing.round_data import SpecialistInput, TaskInput
@@ -45,7 +46,7 @@ def queued_tasks(now: datetime, config: dict, is_postgres: bool,
     turnaround = (SlaClock.task_id == Task.id) & (SlaClock.target == "turnaround") & (SlaClock.cycle == 0)
     query = (select(Task.id, Task.brief_id, Task.priority, Task.estimate_hours, Task.skills,
                     Task.due_at, Task.created_at, Task.needs_manager_overlap, Task.version, Task.title,
-                    Task.routing["reason"].as_string().label("reason"),  # not the whole explanation
+                    text_field(Task.routing, "reason").label("reason"),  # not the whole explanation
                     Brief.owner_id, SlaClock.due_at.label("sla_due_at"))
              .join(Brief, Brief.id == Task.brief_id).outerjoin(SlaClock, turnaround)
              .where(Task.state == lifecycle.QUEUED))

@@ -270,3 +270,53 @@ def test_a_hand_made_offer_is_explained_like_a_routed_one(app, make):
         assert len(note["candidates"]) == 2 and note["considered"] == 2
         with pytest.raises(InvalidInput):
             explain_offer(task_id, unskilled.id, POSTED)
+
+
+@pytest.mark.parametrize("chunk", [2, 500])
+def test_a_round_writes_its_offers_a_chunk_at_a_time_and_all_land(app, make, monkeypatch, chunk):
+    """The round words each chunk of offers on a helper thread while it writes the one before;
+    chunks of two give the same offers, events and outbox rows as one chunk."""
+    from broker.routing import service
+    from notifications.models import Notification
+    monkeypatch.setattr(service, "OFFER_CHUNK", chunk)
+    manager = make.user("manager")
+    everyone = [make.specialist({"google_ads": 4}, capacity=2, hours=hours("00:00", "24:00"),
+                                auto_accept=i == 0) for i in range(3)]
+    ids = post(app, manager.id, POSTED, n=7)
+    result = route(app, POSTED)
+    assert (result.offered, result.waiting) == (6, 1)
+    with app.app_context():
+        tasks = db.session.scalars(select(Task).where(Task.id.in_(ids))).all()
+        placed = [t for t in tasks if t.state != "queued"]
+        assert sorted(t.assignee_id for t in placed) == sorted(2 * [p.id for p in everyone])
+        assert all(t.routing["winner"]["specialist_id"] == t.assignee_id for t in placed)
+        (left,) = [t for t in tasks if t.state == "queued"]
+        assert "at capacity" in left.routing["reason"]
+        events = db.session.execute(select(TaskEvent.id, TaskEvent.task_id, TaskEvent.type)
+                                    .where(TaskEvent.type != "created").order_by(TaskEvent.id)).all()
+        assert sorted(e.task_id for e in events if e.type == "offered") == sorted(t.id for t in placed)
+        assert len([e for e in events if e.type == "accepted"]) == 2  # the auto-accepting one's
+        announced = db.session.scalars(select(Notification.event_id)).all()
+        assert set(announced) >= {e.id for e in events if e.type == "offered"}
+
+
+def test_a_task_changed_under_the_round_makes_it_a_conflict_and_nothing_is_written(app, make):
+    """place_offers checks each chunk's versions; a stale one in a later chunk fails the whole
+    round, its earlier chunks included."""
+    from broker.errors import Conflict
+    from tasks.services import RoutedOffer, place_offers
+    from tasks.signals import RecordedTask
+    manager = make.user("manager")
+    someone = make.specialist({"google_ads": 4}, hours=hours("00:00", "24:00"))
+    first, second = post(app, manager.id, POSTED, n=2)
+    with app.app_context():
+        def offer(task_id, version):
+            task = db.session.get(Task, task_id)
+            return RoutedOffer(RecordedTask(task.id, task.title, task.brief_id, manager.id, someone.id),
+                               version, POSTED + timedelta(hours=1), {"summary": "test"})
+        chunks = [[offer(first, 1)], [offer(second, 7)]]  # the second was changed meanwhile
+        with pytest.raises(Conflict, match="changed while the routing round ran"):
+            place_offers(iter(chunks), POSTED)
+        db.session.rollback()
+    for task_id in (first, second):
+        assert task_row(app, task_id)[0::3] == ("queued", ["created"])
