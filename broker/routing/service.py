@@ -75,20 +75,20 @@ def _write_outcomes(rnd: Round, decisions, rows: dict, config: dict, now: dateti
     """Offer the placed tasks and note why the others wait (`rows`: the queued rows read, by
     task id); returns the tasks offered.
 
-    A helper thread explains the offers a chunk at a time while this one writes the chunk
-    before: the database works on one chunk (outside the GIL) as the next is worded, so the
-    round costs about the larger of the two, not their sum.
+    A helper thread words the waiting notes, then the offers a chunk at a time, while this one
+    writes what was worded before: the database works on one chunk (outside the GIL) as the
+    next is worded, so the round costs about the larger of the two, not their sum.
     """
     explainer = Explainer(rnd)  # used by the helper thread alone
     offered = [d for d in decisions if d.specialist_id is not None]
     waiting = [d for d in decisions if d.specialist_id is None and rows[d.task_id].reason != d.reason]
     helper = ThreadPoolExecutor(1, thread_name_prefix="explain")
     try:
+        notes = helper.submit(_waiting_notes, explainer, waiting)  # the shortest first
         chunks = [helper.submit(_offers, explainer, offered[i:i + OFFER_CHUNK], rows, config)
                   for i in range(0, len(offered), OFFER_CHUNK)]
-        notes = helper.submit(_waiting_notes, explainer, waiting)
-        placed = place_offers((chunk.result() for chunk in chunks), now)
         note_waiting(notes.result())
+        placed = place_offers((chunk.result() for chunk in chunks), now)
     finally:
         helper.shutdown(cancel_futures=True)
     return placed
