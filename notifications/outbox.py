@@ -35,8 +35,9 @@ def queue_bulk_notifications_on_commit(session, recorded: list, **_):
     addressed = [(task, event, _recipients(session, task, event))
                  for task, event in recorded if event.type in kinds.RECIPIENTS]
     user_ids = {user_id for *_, ids in addressed for user_id in ids}
-    people = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
-    _gather(session, addressed, {user.id: _urgent_kinds(user) for user in people})
+    people = session.execute(select(User.id, User.active, User.urgent_kinds)
+                             .where(User.id.in_(user_ids))) if user_ids else []
+    _gather(session, addressed, {id_: _wanted(active, chosen) for id_, active, chosen in people})
 
 
 def _recipients(session, task, event) -> list[int]:
@@ -82,9 +83,11 @@ def _gather(session, addressed: list, urgent_of: dict | None = None):
 
 def _urgent_kinds(user: User | None) -> frozenset | None:
     """The kinds a user wants at once, or None for nobody to notify (unknown or inactive)."""
-    if user is None or not user.active:
-        return None
-    return frozenset(kinds.urgent_kinds(user.urgent_kinds))
+    return None if user is None else _wanted(user.active, user.urgent_kinds)
+
+
+def _wanted(active: bool, chosen: list | None) -> frozenset | None:
+    return frozenset(kinds.urgent_kinds(chosen)) if active else None
 
 
 def insert_notifications_in(session, pending: list):
