@@ -1,8 +1,10 @@
 """route_round: one routing round, from reading the queue to writing the offers, in one transaction."""
 import time
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from operator import call
 
 import numpy as np
 from flask import current_app
@@ -80,33 +82,23 @@ def _write_outcomes(rnd: Round, decisions, rows: dict, config: dict, now: dateti
     while this one writes what was worded before: the server works on one chunk as the next is
     worded, so that part of the round costs about the larger of the two, not their sum. SQLite
     works in this process, releasing the GIL for every row it writes; a busy helper would then
-    hold up each row (about 0.25 s more a 5,000-task round), so there the wording comes first.
+    hold up each row (about 0.25 s more a 5,000-task round), so there each chunk is worded in
+    this thread just before it is written.
     """
     explainer = Explainer(rnd)  # used by one thread at a time
     offered = [d for d in decisions if d.specialist_id is not None]
     waiting = [d for d in decisions if d.specialist_id is None and rows[d.task_id].reason != d.reason]
-    helper = ThreadPoolExecutor(1, thread_name_prefix="explain") if is_postgres else _Inline()
+    wording = [partial(_waiting_notes, explainer, waiting)] + [  # the shortest first
+        partial(_offers, explainer, offered[i:i + OFFER_CHUNK], rows, config)
+        for i in range(0, len(offered), OFFER_CHUNK)]
+    helper = ThreadPoolExecutor(1, thread_name_prefix="explain") if is_postgres else None
     try:
-        notes = helper.submit(_waiting_notes, explainer, waiting)  # the shortest first
-        chunks = [helper.submit(_offers, explainer, offered[i:i + OFFER_CHUNK], rows, config)
-                  for i in range(0, len(offered), OFFER_CHUNK)]
-        note_waiting(notes.result())
-        placed = place_offers((chunk.result() for chunk in chunks), now)
+        worded = (helper.map if helper else map)(call, wording)  # in order, as each is ready
+        note_waiting(next(worded))
+        return place_offers(worded, now)
     finally:
-        helper.shutdown(cancel_futures=True)
-    return placed
-
-
-class _Inline(Executor):
-    """Runs each submitted call at once, in the caller's thread."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # handed to whoever asks for the result, as a pool does
-            future.set_exception(exc)
-        return future
+        if helper:
+            helper.shutdown(cancel_futures=True)
 
 
 def _offers(explainer: Explainer, decisions: list, rows: dict, config: dict) -> list[RoutedOffer]:
