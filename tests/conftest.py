@@ -28,15 +28,7 @@ def _own_database(url: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker or not url.startswith("postgresql"):
         return url
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
-    server = create_engine(url, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'drop database if exists "{own.database}" with (force)'))
-        conn.execute(text(f'create database "{own.database}"'))
-    server.dispose()
-    return own.render_as_string(hide_password=False)
+    return factories.fresh_postgres_database(url, worker)
 
 
 @pytest.fixture(scope="session")

@@ -125,6 +125,33 @@ def scratch_app(tmp_path, migrate: bool = True, **config):
     return app
 
 
+def fresh_postgres_database(url: str, suffix: str) -> str:
+    """The URL of an empty database beside `url`'s, named with `suffix` (dropped first if left
+    over from an earlier run)."""
+    from sqlalchemy.engine import make_url
+    own = make_url(url).set(database=f"{make_url(url).database}_{suffix}")
+    _on_server(url, f'drop database if exists "{own.database}" with (force)',
+               f'create database "{own.database}"')
+    return own.render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str):
+    from sqlalchemy.engine import make_url
+    _on_server(url, f'drop database if exists "{make_url(url).database}" with (force)')
+
+
+def _on_server(url: str, *statements: str):
+    """Run `statements` on `url`'s server, from its maintenance database (one cannot drop the
+    database one is connected to)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    server.dispose()
+
+
 # gunicorn's arbiter and the benches' polling call time.sleep, which fails (EINVAL) under
 # libfaketime with a real monotonic clock, as CI's dated runs use it. Tests that serve through
 # real gunicorn processes hold no dates, so those runs skip them; the plain runs keep them.

@@ -8,12 +8,12 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
-from sqlalchemy.engine import make_url
 
 from broker.extensions import db
 from broker.json_columns import text_field
+from broker.settings import normalise_database_url
 from tasks.models import Task
-from tests.factories import scratch_app
+from tests.factories import drop_postgres_database, fresh_postgres_database, scratch_app
 
 ROUTING = '{"outcome":"waiting","reason":"nobody free – ça va","candidates":[{"score":1.5}]}'
 DETAILS = '{"specialist_id":2,"summary":"Offered to Ana"}'
@@ -22,23 +22,15 @@ PAYLOAD = '{"title":"Cut the reel","details":{"n":[1,2,3]}}'
 
 @pytest.fixture
 def scratch(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL", "")
+    url = normalise_database_url(os.environ.get("TEST_DATABASE_URL", ""))
     if not url.startswith("postgresql"):
         yield scratch_app(tmp_path, migrate=False)
         return
-    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_m0018_{os.getpid()}"
-    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-        conn.execute(sa.text(f'create database "{name}"'))
+    url = fresh_postgres_database(url, f"m0018_{os.getpid()}")
     try:
-        yield scratch_app(tmp_path, migrate=False,
-                          SQLALCHEMY_DATABASE_URI=url.set(database=name).render_as_string(False))
+        yield scratch_app(tmp_path, migrate=False, SQLALCHEMY_DATABASE_URI=url)
     finally:
-        with server.connect() as conn:
-            conn.execute(sa.text(f'drop database if exists "{name}" with (force)'))
-        server.dispose()
+        drop_postgres_database(url)
 
 
 def raw(conn, sql: str):
