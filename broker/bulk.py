@@ -1,14 +1,17 @@
 """Writes of thousands of rows in one transaction, without the ORM's per-object cost.
 
-Each table gets one statement: on PostgreSQL the rows travel as one array per column and are
+Each table gets one statement. On PostgreSQL inserts are a COPY (psycopg formats the rows in C
+and the server inserts them in batches) and updates take their rows as one array per column,
 spread out again by `unnest` (a handful of parameters, one round trip; an executemany costs
-psycopg a pipeline step per row and a VALUES list thousands of placeholders to parse), on SQLite
-one executemany of plain tuples (the sqlite3 module loops in C). Values go through each column's
+psycopg a pipeline step per row and a VALUES list thousands of placeholders to parse); a
+Pipeline sends many such statements without waiting for each. On SQLite each is one
+executemany of plain tuples (the sqlite3 module loops in C). Values go through each column's
 own type (JSON, UTC timestamps) column by column, as SQLAlchemy would process them row by row.
 """
 from datetime import datetime
 
-from sqlalchemy import ARRAY, Table, text
+from sqlalchemy import ARRAY, Table
+from sqlalchemy.exc import DBAPIError
 
 
 def insert_rows(session, table: Table, rows: list[dict]):
@@ -20,9 +23,8 @@ def insert_rows(session, table: Table, rows: list[dict]):
     names = list(rows[0])
     columns = ", ".join(names)
     if _is_postgres(session):
-        arrays = ", ".join(_array(session, table, name, i) for i, name in enumerate(names))
-        _execute(session, f"INSERT INTO {table.name} ({columns}) SELECT * FROM unnest({arrays})",
-                 _column_values(session, table, names, rows))
+        _copy(session, f"COPY {table.name} ({columns}) FROM STDIN",
+              _row_tuples(session, table, names, rows))
     else:
         marks = ", ".join("?" for _ in names)
         _execute_many(session, f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
@@ -35,6 +37,14 @@ def update_rows(session, table: Table, rows: list[dict], match: dict[str, str]) 
     Returns how many rows were changed."""
     if not rows:
         return 0
+    sql, params = _update_statement(session, table, rows, match)
+    if _is_postgres(session):
+        return _execute(session, sql, params)
+    return _execute_many(session, sql, params)
+
+
+def _update_statement(session, table: Table, rows: list[dict], match: dict[str, str]):
+    """update_rows' SQL and its parameters: arrays for unnest on PostgreSQL, tuples elsewhere."""
     keys = list(rows[0])
     setting = [k for k in keys if k not in match.values()]
     if _is_postgres(session):
@@ -42,16 +52,14 @@ def update_rows(session, table: Table, rows: list[dict], match: dict[str, str]) 
         arrays = ", ".join(_array(session, table, _column_of(k, match), i) for i, k in enumerate(keys))
         sets = ", ".join(f"{k} = v.v{keys.index(k)}" for k in setting)
         where = " AND ".join(f"t.{column} = v.v{keys.index(key)}" for column, key in match.items())
-        return _execute(session, f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) "
-                                 f"AS v({fields}) WHERE {where}",
-                        _column_values(session, table, [_column_of(k, match) for k in keys], rows,
-                                       keys))
+        return (f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) AS v({fields}) "
+                f"WHERE {where}",
+                _column_values(session, table, [_column_of(k, match) for k in keys], rows, keys))
     order = setting + list(match.values())
     sets = ", ".join(f"{k} = ?" for k in setting)
     where = " AND ".join(f"{column} = ?" for column in match)
-    return _execute_many(session, f"UPDATE {table.name} SET {sets} WHERE {where}",
-                         _row_tuples(session, table, [_column_of(k, match) for k in order], rows,
-                                     order))
+    return (f"UPDATE {table.name} SET {sets} WHERE {where}",
+            _row_tuples(session, table, [_column_of(k, match) for k in order], rows, order))
 
 
 def insert_with_ids(session, table: Table, rows: list[dict]) -> list[int]:
@@ -64,14 +72,95 @@ def insert_with_ids(session, table: Table, rows: list[dict]) -> list[int]:
     if not rows:
         return []
     if _is_postgres(session):
-        ids = session.scalars(text(
-            "select nextval(pg_get_serial_sequence(:t, 'id')) from generate_series(1, :n)"),
-            {"t": table.name, "n": len(rows)}).all()
+        ids = [id_ for id_, in session.connection().exec_driver_sql(*_next_ids(table, len(rows)))]
         insert_rows(session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)])
         return list(ids)
     insert_rows(session, table, rows)
     last = session.connection().exec_driver_sql("select last_insert_rowid()").scalar()
     return list(range(last - len(rows) + 1, last + 1))
+
+
+class Pipeline:
+    """update_rows and insert_with_ids for many chunks of one transaction, each statement sent
+    without waiting for the one before to finish (psycopg's pipeline mode, on PostgreSQL): the
+    server writes one chunk while Python prepares the next. Only the new ids make it wait (for
+    the statements sent before them). The updates' row counts are known once the block ends
+    (`counts`, in order). Elsewhere each statement runs at once.
+
+        with Pipeline(session) as writes:
+            writes.update_rows(table, rows, match)
+        writes.counts
+    """
+
+    def __init__(self, session):
+        self.session = session
+        self._counts: list = []  # ints, or on PostgreSQL the cursors that will know them
+        self._pipeline = None
+
+    def __enter__(self):
+        if _is_postgres(self.session):
+            self._connection = self.session.connection().connection.dbapi_connection
+            self._pipeline = self._connection.pipeline()
+            self._pipeline.__enter__()
+        return self
+
+    def __exit__(self, exc_type, error, traceback):
+        if self._pipeline is None:
+            return
+        driver_error = self.session.get_bind().dialect.loaded_dbapi.Error
+        try:
+            self._pipeline.__exit__(exc_type, error, traceback)  # every result received
+        except driver_error as failed:  # a statement failed: raised as SQLAlchemy would raise it
+            raise self._as_sqlalchemy_error(failed) from failed
+        if isinstance(error, driver_error):  # raised by a wait inside the block
+            raise self._as_sqlalchemy_error(error) from error
+        self._counts = [c if isinstance(c, int) else c.rowcount for c in self._counts]
+
+    def _as_sqlalchemy_error(self, error):
+        dialect = self.session.get_bind().dialect
+        return DBAPIError.instance(None, None, error, dialect.loaded_dbapi.Error, dialect=dialect)
+
+    @property
+    def counts(self) -> list[int]:
+        return list(self._counts)
+
+    def update_rows(self, table: Table, rows: list[dict], match: dict[str, str]):
+        if self._pipeline is None:
+            self._counts.append(update_rows(self.session, table, rows, match))
+        elif rows:
+            self._counts.append(self._send(*_update_statement(self.session, table, rows, match)))
+        else:
+            self._counts.append(0)
+
+    def insert_with_ids(self, table: Table, rows: list[dict]) -> list[int]:
+        if self._pipeline is None:
+            return insert_with_ids(self.session, table, rows)
+        if not rows:
+            return []
+        ids = [id_ for id_, in self._send(*_next_ids(table, len(rows))).fetchall()]
+        self._send(*_insert_statement(self.session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)]))
+        return ids
+
+    def _send(self, sql: str, params: dict):
+        cursor = self._connection.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
+
+def _next_ids(table: Table, n: int) -> tuple[str, dict]:
+    """PostgreSQL: the query taking `n` new ids from the table's sequence."""
+    return ("select nextval(pg_get_serial_sequence(%(t)s, 'id')) from generate_series(1, %(n)s)",
+            {"t": table.name, "n": n})
+
+
+def _insert_statement(session, table: Table, rows: list[dict]) -> tuple[str, dict]:
+    """PostgreSQL: one INSERT of `rows` from arrays spread out by unnest (for a pipeline, where
+    COPY cannot run)."""
+    rows = _with_defaults(table, rows)
+    names = list(rows[0])
+    arrays = ", ".join(_array(session, table, name, i) for i, name in enumerate(names))
+    return (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})",
+            _column_values(session, table, names, rows))
 
 
 def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
@@ -140,6 +229,14 @@ def _processed(process, values: list) -> list:
 
 def _execute(session, sql: str, params: dict) -> int:
     return session.connection().exec_driver_sql(sql, params).rowcount
+
+
+def _copy(session, sql: str, rows: list[tuple]):
+    """COPY `rows` in: psycopg formats each row in C, and the server inserts them in batches."""
+    with session.connection().connection.dbapi_connection.cursor() as cursor:
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _execute_many(session, sql: str, rows: list[tuple]) -> int:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from broker.bulk import insert_with_ids, update_rows
+from broker.bulk import Pipeline, update_rows
 from broker.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleRow
 from broker.extensions import db
 from broker.people import permissions
@@ -204,16 +204,21 @@ def place_offers(chunks: Iterable[list[RoutedOffer]], now: datetime) -> list[Rec
     (the round words the next chunk meanwhile); subscribers hear of all the events at once
     (task_events_recorded).
     """
-    placed, recorded = {}, []
-    for offers in chunks:
-        rows, events = [], []
-        for offer in offers:
-            rows.append(_offer_row(offer, now, events))
-            placed[offer.task.id] = offer.task
-        _write_rows(rows)
-        ids = insert_with_ids(db.session, TaskEvent.__table__, [row for _, row in events])
-        recorded += [(placed[task_id], StoredEvent(id=id_, **row))
-                     for (task_id, row), id_ in zip(events, ids)]
+    placed, recorded, sizes = {}, [], []
+    with Pipeline(db.session) as writes:  # the server writes a chunk as the next is prepared
+        for offers in chunks:
+            rows, events = [], []
+            for offer in offers:
+                rows.append(_offer_row(offer, now, events))
+                placed[offer.task.id] = offer.task
+            # The events first: their new ids wait for what was sent before, not for this update.
+            ids = writes.insert_with_ids(TaskEvent.__table__, [row for _, row in events])
+            writes.update_rows(Task.__table__, rows, match={"id": "b_id", "version": "b_version"})
+            sizes.append(len(rows))
+            recorded += [(placed[task_id], StoredEvent(id=id_, **row))
+                         for (task_id, row), id_ in zip(events, ids)]
+    if writes.counts != sizes:
+        raise Conflict("Tasks changed while the routing round ran; the round was not written.")
     if recorded:
         with db.session.no_autoflush:
             task_events_recorded.send(db.session(), recorded=recorded)
@@ -240,12 +245,6 @@ def _offer_row(routed: RoutedOffer, now: datetime, events: list) -> dict:
                                  "at": now, "details": details}))
         state = target
     return {"b_id": task_id, "b_version": routed.version, **values}
-
-
-def _write_rows(rows: list[dict]):
-    changed = update_rows(db.session, Task.__table__, rows, match={"id": "b_id", "version": "b_version"})
-    if changed not in (-1, len(rows)):
-        raise Conflict("Tasks changed while the routing round ran; the round was not written.")
 
 
 def note_waiting(notes: dict[int, dict]):
