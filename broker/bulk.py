@@ -82,19 +82,21 @@ def insert_with_ids(session, table: Table, rows: list[dict]) -> list[int]:
 
 class Pipeline:
     """update_rows and insert_with_ids for many chunks of one transaction, each statement sent
-    without waiting for the one before to finish (psycopg's pipeline mode, on PostgreSQL): the
-    server writes one chunk while Python prepares the next. Only the new ids make it wait (for
-    the statements sent before them). The updates' row counts are known once the block ends
-    (`counts`, in order). Elsewhere each statement runs at once.
+    without waiting for the ones before to finish (psycopg's pipeline mode, on PostgreSQL): the
+    server writes one chunk while Python prepares the next. What the statements answer is known
+    once the block ends: `counts`, each update's changed rows, and `ids`, each insert's new ids
+    in its rows' order. Elsewhere each statement runs at once.
 
         with Pipeline(session) as writes:
-            writes.update_rows(table, rows, match)
-        writes.counts
+            writes.insert_with_ids(events, rows)
+            writes.update_rows(tasks, rows, match)
+        writes.ids, writes.counts
     """
 
     def __init__(self, session):
         self.session = session
         self._counts: list = []  # ints, or on PostgreSQL the cursors that will know them
+        self._ids: list = []  # lists of ids, or on PostgreSQL the cursors returning them
         self._pipeline = None
 
     def __enter__(self):
@@ -110,11 +112,16 @@ class Pipeline:
         driver_error = self.session.get_bind().dialect.loaded_dbapi.Error
         try:
             self._pipeline.__exit__(exc_type, error, traceback)  # every result received
+            if error is None:
+                self._counts = [c if isinstance(c, int) else c.rowcount for c in self._counts]
+                # nextval ran row by row in the order unnest spread the rows out, so the new ids
+                # ascend in the rows' order, whatever order RETURNING gives them in.
+                self._ids = [c if isinstance(c, list) else sorted(i for i, in c.fetchall())
+                             for c in self._ids]
         except driver_error as failed:  # a statement failed: raised as SQLAlchemy would raise it
             raise self._as_sqlalchemy_error(failed) from failed
-        if isinstance(error, driver_error):  # raised by a wait inside the block
+        if isinstance(error, driver_error):  # raised inside the block
             raise self._as_sqlalchemy_error(error) from error
-        self._counts = [c if isinstance(c, int) else c.rowcount for c in self._counts]
 
     def _as_sqlalchemy_error(self, error):
         dialect = self.session.get_bind().dialect
@@ -124,22 +131,21 @@ class Pipeline:
     def counts(self) -> list[int]:
         return list(self._counts)
 
-    def update_rows(self, table: Table, rows: list[dict], match: dict[str, str]):
-        if self._pipeline is None:
-            self._counts.append(update_rows(self.session, table, rows, match))
-        elif rows:
-            self._counts.append(self._send(*_update_statement(self.session, table, rows, match)))
-        else:
-            self._counts.append(0)
+    @property
+    def ids(self) -> list[list[int]]:
+        return list(self._ids)
 
-    def insert_with_ids(self, table: Table, rows: list[dict]) -> list[int]:
-        if self._pipeline is None:
-            return insert_with_ids(self.session, table, rows)
-        if not rows:
-            return []
-        ids = [id_ for id_, in self._send(*_next_ids(table, len(rows))).fetchall()]
-        self._send(*_insert_statement(self.session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)]))
-        return ids
+    def update_rows(self, table: Table, rows: list[dict], match: dict[str, str]):
+        if self._pipeline is None or not rows:
+            self._counts.append(update_rows(self.session, table, rows, match))
+        else:
+            self._counts.append(self._send(*_update_statement(self.session, table, rows, match)))
+
+    def insert_with_ids(self, table: Table, rows: list[dict]):
+        if self._pipeline is None or not rows:
+            self._ids.append(insert_with_ids(self.session, table, rows))
+        else:
+            self._ids.append(self._send(*_insert_statement(self.session, table, rows, new_ids=True)))
 
     def _send(self, sql: str, params: dict):
         cursor = self._connection.cursor()
@@ -153,14 +159,19 @@ def _next_ids(table: Table, n: int) -> tuple[str, dict]:
             {"t": table.name, "n": n})
 
 
-def _insert_statement(session, table: Table, rows: list[dict]) -> tuple[str, dict]:
+def _insert_statement(session, table: Table, rows: list[dict], new_ids: bool = False) -> tuple[str, dict]:
     """PostgreSQL: one INSERT of `rows` from arrays spread out by unnest (for a pipeline, where
-    COPY cannot run)."""
+    COPY cannot run); with `new_ids`, each row takes the next id of the table's sequence and
+    the statement returns them."""
     rows = _with_defaults(table, rows)
     names = list(rows[0])
     arrays = ", ".join(_array(session, table, name, i) for i, name in enumerate(names))
-    return (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})",
-            _column_values(session, table, names, rows))
+    if not new_ids:
+        return (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})",
+                _column_values(session, table, names, rows))
+    return (f"INSERT INTO {table.name} (id, {', '.join(names)}) "
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')), * FROM unnest({arrays}) "
+            "RETURNING id", _column_values(session, table, names, rows))
 
 
 def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:

@@ -204,21 +204,21 @@ def place_offers(chunks: Iterable[list[RoutedOffer]], now: datetime) -> list[Rec
     (the round words the next chunk meanwhile); subscribers hear of all the events at once
     (task_events_recorded).
     """
-    placed, recorded, sizes = {}, [], []
+    placed, written = {}, []
     with Pipeline(db.session) as writes:  # the server writes a chunk as the next is prepared
         for offers in chunks:
             rows, events = [], []
             for offer in offers:
                 rows.append(_offer_row(offer, now, events))
                 placed[offer.task.id] = offer.task
-            # The events first: their new ids wait for what was sent before, not for this update.
-            ids = writes.insert_with_ids(TaskEvent.__table__, [row for _, row in events])
+            writes.insert_with_ids(TaskEvent.__table__, [row for _, row in events])
             writes.update_rows(Task.__table__, rows, match={"id": "b_id", "version": "b_version"})
-            sizes.append(len(rows))
-            recorded += [(placed[task_id], StoredEvent(id=id_, **row))
-                         for (task_id, row), id_ in zip(events, ids)]
-    if writes.counts != sizes:
+            written.append((rows, events))
+    if writes.counts != [len(rows) for rows, _ in written]:
         raise Conflict("Tasks changed while the routing round ran; the round was not written.")
+    recorded = [(placed[task_id], StoredEvent(id=id_, **row))
+                for (_, events), ids in zip(written, writes.ids)
+                for (task_id, row), id_ in zip(events, ids, strict=True)]
     if recorded:
         with db.session.no_autoflush:
             task_events_recorded.send(db.session(), recorded=recorded)

@@ -66,7 +66,7 @@ def test_updates_match_on_every_named_column_and_count_the_rows(app, make):
             db.session.remove()
 
 
-def test_a_pipeline_writes_every_chunk_and_knows_each_updates_count_at_the_end(app, make):
+def test_a_pipeline_writes_every_chunk_and_knows_the_counts_and_new_ids_at_the_end(app, make):
     manager = make.user("manager")
     _, task_ids = make.brief(manager, n_tasks=3)
     with app.app_context():
@@ -74,10 +74,9 @@ def test_a_pipeline_writes_every_chunk_and_knows_each_updates_count_at_the_end(a
             versions = dict(db.session.execute(select(Task.id, Task.version)
                                                .where(Task.id.in_(task_ids))).all())
             chunks = [task_ids[:2], task_ids[2:]]
-            ids = []
             with Pipeline(db.session) as writes:
                 for n, chunk in enumerate(chunks):
-                    ids += writes.insert_with_ids(TaskEvent.__table__, [
+                    writes.insert_with_ids(TaskEvent.__table__, [
                         {"task_id": t, "type": "updated", "from_state": "queued", "to_state": "queued",
                          "actor_id": None, "at": AT, "details": {"chunk": n, "why": AWKWARD}}
                         for t in chunk])
@@ -86,6 +85,8 @@ def test_a_pipeline_writes_every_chunk_and_knows_each_updates_count_at_the_end(a
                         {"b_id": t, "b_version": versions[t] + stale, "routing": {"chunk": n}}
                         for t in chunk], match={"id": "b_id", "version": "b_version"})
             assert writes.counts == [2, 0]
+            assert [len(chunk_ids) for chunk_ids in writes.ids] == [2, 1]
+            ids = [id_ for chunk_ids in writes.ids for id_ in chunk_ids]
             db.session.commit()
             events = db.session.scalars(select(TaskEvent).where(TaskEvent.id.in_(ids))
                                         .order_by(TaskEvent.id)).all()
