@@ -65,16 +65,14 @@ def _update_statement(session, table: Table, rows: list[dict], match: dict[str, 
 def insert_with_ids(session, table: Table, rows: list[dict]) -> list[int]:
     """Insert `rows` into `table` in one statement and return their new ids, in order.
 
-    PostgreSQL: the ids come from the table's sequence in one query first. SQLite: the round's
-    transaction holds the database's only write lock, so the rows of one executemany get
-    consecutive ids ending at last_insert_rowid().
+    PostgreSQL: each row takes the next id of the table's sequence in the statement, which
+    returns them. SQLite: the round's transaction holds the database's only write lock, so the
+    rows of one executemany get consecutive ids ending at last_insert_rowid().
     """
     if not rows:
         return []
     if _is_postgres(session):
-        ids = [id_ for id_, in session.connection().exec_driver_sql(*_next_ids(table, len(rows)))]
-        insert_rows(session, table, [{**row, "id": id_} for row, id_ in zip(rows, ids)])
-        return list(ids)
+        return _ids_returned(session.connection().exec_driver_sql(*_insert_returning_ids(session, table, rows)))
     insert_rows(session, table, rows)
     last = session.connection().exec_driver_sql("select last_insert_rowid()").scalar()
     return list(range(last - len(rows) + 1, last + 1))
@@ -101,7 +99,7 @@ class Pipeline:
 
     def __enter__(self):
         if _is_postgres(self.session):
-            self._connection = self.session.connection().connection.dbapi_connection
+            self._connection = _driver_connection(self.session)
             self._pipeline = self._connection.pipeline()
             self._pipeline.__enter__()
         return self
@@ -114,10 +112,7 @@ class Pipeline:
             self._pipeline.__exit__(exc_type, error, traceback)  # every result received
             if error is None:
                 self._counts = [c if isinstance(c, int) else c.rowcount for c in self._counts]
-                # nextval ran row by row in the order unnest spread the rows out, so the new ids
-                # ascend in the rows' order, whatever order RETURNING gives them in.
-                self._ids = [c if isinstance(c, list) else sorted(i for i, in c.fetchall())
-                             for c in self._ids]
+                self._ids = [c if isinstance(c, list) else _ids_returned(c) for c in self._ids]
         except driver_error as failed:  # a statement failed: raised as SQLAlchemy would raise it
             raise self._as_sqlalchemy_error(failed) from failed
         if isinstance(error, driver_error):  # raised inside the block
@@ -145,7 +140,7 @@ class Pipeline:
         if self._pipeline is None or not rows:
             self._ids.append(insert_with_ids(self.session, table, rows))
         else:
-            self._ids.append(self._send(*_insert_statement(self.session, table, rows, new_ids=True)))
+            self._ids.append(self._send(*_insert_returning_ids(self.session, table, rows)))
 
     def _send(self, sql: str, params: dict):
         cursor = self._connection.cursor()
@@ -153,25 +148,23 @@ class Pipeline:
         return cursor
 
 
-def _next_ids(table: Table, n: int) -> tuple[str, dict]:
-    """PostgreSQL: the query taking `n` new ids from the table's sequence."""
-    return ("select nextval(pg_get_serial_sequence(%(t)s, 'id')) from generate_series(1, %(n)s)",
-            {"t": table.name, "n": n})
-
-
-def _insert_statement(session, table: Table, rows: list[dict], new_ids: bool = False) -> tuple[str, dict]:
-    """PostgreSQL: one INSERT of `rows` from arrays spread out by unnest (for a pipeline, where
-    COPY cannot run); with `new_ids`, each row takes the next id of the table's sequence and
-    the statement returns them."""
+def _insert_returning_ids(session, table: Table, rows: list[dict]) -> tuple[str, dict]:
+    """PostgreSQL: one INSERT of `rows` from arrays spread out by unnest, each row taking the
+    next id of the table's sequence, returning them (COPY cannot return ids, nor run in a
+    pipeline)."""
     rows = _with_defaults(table, rows)
     names = list(rows[0])
     arrays = ", ".join(_array(session, table, name, i) for i, name in enumerate(names))
-    if not new_ids:
-        return (f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})",
-                _column_values(session, table, names, rows))
     return (f"INSERT INTO {table.name} (id, {', '.join(names)}) "
             f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')), * FROM unnest({arrays}) "
             "RETURNING id", _column_values(session, table, names, rows))
+
+
+def _ids_returned(result) -> list[int]:
+    """The ids _insert_returning_ids' statement returned, in its rows' order: nextval ran row by
+    row in the order unnest spread the rows out, so they ascend in that order, whatever order
+    RETURNING gives them in."""
+    return sorted(id_ for id_, in result.fetchall())
 
 
 def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
@@ -244,10 +237,15 @@ def _execute(session, sql: str, params: dict) -> int:
 
 def _copy(session, sql: str, rows: list[tuple]):
     """COPY `rows` in: psycopg formats each row in C, and the server inserts them in batches."""
-    with session.connection().connection.dbapi_connection.cursor() as cursor:
+    with _driver_connection(session).cursor() as cursor:
         with cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _driver_connection(session):
+    """The psycopg connection under the session's (for COPY and pipeline mode)."""
+    return session.connection().connection.dbapi_connection
 
 
 def _execute_many(session, sql: str, rows: list[tuple]) -> int:

@@ -199,10 +199,10 @@ def place_offers(chunks: Iterable[list[RoutedOffer]], now: datetime) -> list[Rec
     The round holds the locks (queued rows, specialists' profiles) and has checked eligibility
     and capacity for the whole set, from the rows it read; a task changed since (its version
     moved) makes the round a Conflict. Specialists who auto-accept go straight to in_progress.
-    Each chunk of offers is written as one UPDATE and one INSERT of events (broker.bulk; the
-    ORM would send one versioned UPDATE per task and track every event) as soon as it comes
-    (the round words the next chunk meanwhile); subscribers hear of all the events at once
-    (task_events_recorded).
+    Each chunk of offers is written as one INSERT of events and one UPDATE (broker.bulk; the
+    ORM would send one versioned UPDATE per task and track every event) as soon as it comes,
+    sent without waiting for the server (bulk.Pipeline; the round words the next chunk
+    meanwhile); subscribers hear of all the events at once (task_events_recorded).
     """
     placed, written = {}, []
     with Pipeline(db.session) as writes:  # the server writes a chunk as the next is prepared
